@@ -1,0 +1,30 @@
+// One flat config for the repo. Per-folder blocks enforce the dependency rules in docs/architecture.md.
+import tseslint from 'typescript-eslint'
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', 'bench/results/**'] },
+  ...tseslint.configs.recommended,
+  {
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@weft/*/src/*', '@weft/*/src'], message: 'Import packages through their index.' }] },
+      ],
+    },
+  },
+  {
+    files: ['packages/core/src/**/*.ts'],
+    ignores: ['packages/core/src/**/*.test.ts', 'packages/core/src/testing/**'],
+    rules: {
+      'no-console': 'error',
+      'no-restricted-globals': ['error', 'process', 'setTimeout', 'setInterval', 'window', 'document', 'fetch'],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['node:*', 'fs', 'path', 'react', 'hono', '@weft/*'], message: '@weft/core is pure: no I/O, framework or app imports.' }] },
+      ],
+    },
+  },
+)
