@@ -13,6 +13,7 @@ export { compareDiagnostics, pathToString } from './diagnostics.js'
 // yaml
 export type { YamlSource } from './yaml/read.js'
 export { readYaml, yamlCodes } from './yaml/read.js'
+export { formatYaml } from './yaml/format.js'
 
 // format (begin)
 // format (end)
