@@ -1,0 +1,5 @@
+export type { Reference, ReferenceKind, ReferenceScope } from './find.js'
+export { findReferences, stepReferences } from './find.js'
+export { stepPaths } from './steps.js'
+export type { NameHit, TemplateExpression } from './expressions.js'
+export { conditionHits, templateExpressions, templateHits } from './expressions.js'
