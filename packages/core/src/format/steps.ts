@@ -17,6 +17,9 @@ import { TokenBudgetSchema } from './gemini.js'
 import { PromptPartSchema, PromptSchema } from './prompt.js'
 import { workflowSettingsEntries } from './workflow.js'
 
+/** The output type of `v.looseObject(entries)`, without building a schema just for its type. */
+type LooseOutput<E extends v.ObjectEntries> = v.InferOutput<v.LooseObjectSchema<E, undefined>>
+
 const PositiveIntegerSchema = v.pipe(v.number(), v.integer(), v.minValue(1))
 const NonNegativeIntegerSchema = v.pipe(v.number(), v.integer(), v.minValue(0))
 const JsonMapSchema = v.record(v.string(), v.unknown())
@@ -205,8 +208,7 @@ const forLoopEntries = {
   continue_condition: v.optional(ConditionSchema),
   batch_size: v.optional(PositiveIntegerSchema),
 }
-const ForLoopStepBaseSchema = v.looseObject(forLoopEntries)
-export interface ForLoopStep extends v.InferOutput<typeof ForLoopStepBaseSchema> {
+export interface ForLoopStep extends LooseOutput<typeof forLoopEntries> {
   steps?: Step[] | undefined
 }
 export const ForLoopStepSchema = v.looseObject({
@@ -219,8 +221,7 @@ const whileLoopEntries = {
   type: v.literal('while_loop'),
   max_iterations: v.optional(PositiveIntegerSchema),
 }
-const WhileLoopStepBaseSchema = v.looseObject(whileLoopEntries)
-export interface WhileLoopStep extends v.InferOutput<typeof WhileLoopStepBaseSchema> {
+export interface WhileLoopStep extends LooseOutput<typeof whileLoopEntries> {
   steps?: Step[] | undefined
 }
 export const WhileLoopStepSchema = v.looseObject({
@@ -339,17 +340,16 @@ export const FileOpsStepSchema = v.looseObject({
 // --- Nested pipelines ------------------------------------------------------------------------
 
 /** An inline child needs only a `steps` list (§15.1); its `name` is optional. */
-const InlineWorkflowBaseSchema = v.looseObject({
+const inlineWorkflowEntries = {
   name: v.optional(v.string()),
   ...workflowSettingsEntries,
-})
-export interface InlineWorkflow extends v.InferOutput<typeof InlineWorkflowBaseSchema> {
+}
+export interface InlineWorkflow extends LooseOutput<typeof inlineWorkflowEntries> {
   steps: Step[]
 }
 export const InlineWorkflowSchema = v.looseObject({
-  name: v.optional(v.string()),
+  ...inlineWorkflowEntries,
   steps: StepListSchema,
-  ...workflowSettingsEntries,
 })
 
 /** Used as-is when it has a `workflow` key, otherwise taken to be the workflow itself. */
@@ -383,8 +383,7 @@ const pipelineStepEntries = {
   outputs: v.optional(v.array(PipelineOutputSchema)),
   config: v.optional(NestedPipelineConfigSchema),
 }
-const PipelineStepBaseSchema = v.looseObject(pipelineStepEntries)
-export interface PipelineStep extends v.InferOutput<typeof PipelineStepBaseSchema> {
+export interface PipelineStep extends LooseOutput<typeof pipelineStepEntries> {
   pipeline?: InlinePipeline | undefined
 }
 export const PipelineStepSchema = v.looseObject({
@@ -407,8 +406,7 @@ const switchEntries = {
   type: v.literal('switch'),
   expression: v.optional(v.string()),
 }
-const SwitchStepBaseSchema = v.looseObject(switchEntries)
-export interface SwitchStep extends v.InferOutput<typeof SwitchStepBaseSchema> {
+export interface SwitchStep extends LooseOutput<typeof switchEntries> {
   cases?: Record<string, Step[]> | undefined
   default?: Step[] | undefined
 }
