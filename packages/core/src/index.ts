@@ -22,6 +22,26 @@ export { formatYaml } from './yaml/format.js'
 // validation (end)
 
 // projection (begin)
+export type { ImportOptions, ImportResult } from './projection/import.js'
+export { createPipeline, importYaml } from './projection/import.js'
+export { exportYaml } from './projection/export.js'
+export type { PipelineView, StepEntry } from './projection/read.js'
+export { readPipeline } from './projection/read.js'
+export { docKeys, isPipelineDoc, ROOT_ID, SCHEMA_VERSION } from './projection/shape.js'
+export type { OpErrorCode, OpOptions, OpResult, Position, StepPlace } from './projection/ops.js'
+export {
+  addStep,
+  duplicateStep,
+  getStepPosition,
+  getStepText,
+  moveStep,
+  opErrorCodes,
+  removeStep,
+  renameStep,
+  setPipelineValue,
+  setStepField,
+  setStepPosition,
+} from './projection/ops.js'
 // projection (end)
 
 // graph (begin)
