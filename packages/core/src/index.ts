@@ -45,4 +45,15 @@ export {
 // projection (end)
 
 // graph (begin)
+export type {
+  ContainerKind,
+  DeriveGraphOptions,
+  EdgeStatus,
+  GraphEdge,
+  GraphEdgeKind,
+  GraphNode,
+  GraphNodeKind,
+  PipelineGraph,
+} from './graph/index.js'
+export { deriveGraph } from './graph/index.js'
 // graph (end)
