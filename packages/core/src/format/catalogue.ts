@@ -600,7 +600,7 @@ export const stepCatalogue: readonly StepTypeSpec[] = [
         'tools',
         'list',
         'Tools to offer when `functions` is empty. The live Gemini provider ignores them.',
-        { item: field('item', 'any', 'A tool.', { label: 'Item' }) },
+        { item: field('item', 'any', 'A tool definition.', { label: 'Item' }) },
       ),
       field(
         'timeout_ms',
