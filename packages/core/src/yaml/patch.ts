@@ -59,14 +59,18 @@ export function patchYaml(
   const doc = base.document
   if (!base.ok || !doc) return undefined
   if (deepEqual(base.value, value)) return base.text
-  const patcher = new Patcher(base.text, doc, options)
+  // Most files lack a final newline; patch as if it were there (no offset moves) and restore.
+  const open = !base.text.endsWith('\n')
+  const text = open ? `${base.text}\n` : base.text
+  const patcher = new Patcher(text, doc, options)
   const contents = doc.contents
   let out: string | undefined
   if (contents && (isMap(contents) || isSeq(contents)) && !contents.flow) {
-    const edits = patcher.node(contents, value, [], columnOf(base.text, contents.range[0]))
-    if (edits) out = apply(base.text, edits)
+    const edits = patcher.node(contents, value, [], columnOf(text, contents.range[0]))
+    if (edits) out = apply(text, edits)
   }
   if (out === undefined) return undefined
+  if (open && out.endsWith('\n')) out = out.slice(0, -1)
   // The safety net: whatever the edits did, the text must read back as exactly this value.
   const check = readYaml(out)
   return check.ok && deepEqual(check.value, value) ? out : undefined
@@ -90,7 +94,7 @@ class Patcher {
     if ((isMap(node) || isSeq(node)) && node.flow && isFlatCollection(value)) {
       const rendered = renderFlow(value)
       if (rendered !== undefined)
-        return [{ start: node.range[0], end: node.range[1], text: rendered }]
+        return [{ start: node.range![0], end: node.range![1], text: rendered }]
     }
     return undefined
   }
@@ -376,7 +380,7 @@ function hasAnchor(node: unknown): boolean {
 }
 
 function isEmptyNull(node: unknown): boolean {
-  return isScalar(node) && node.value === null && node.range![0] === node.range![1]
+  return isScalar(node) && node.value === null && !!node.range && node.range[0] === node.range[1]
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
