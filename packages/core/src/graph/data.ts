@@ -290,12 +290,14 @@ class DataEdges {
       default:
         r = this.step(ref, step, consumerId)
     }
-    this.add(ref, r, consumerId)
+    this.add(ref, r, consumerId, step)
   }
 
-  private add(ref: Reference, r: Resolved, target: string): void {
+  private add(ref: Reference, r: Resolved, target: string, step: StepInfo): void {
+    // The field is named relative to its step, so ids follow a custom idOf when steps move.
+    const field = pathToString(ref.path.slice(step.path.length))
     const span = ref.span !== undefined ? `#${ref.span[0]}` : ''
-    this.sink.addEdge(`d:${r.source}->${target}@${pathToString(ref.path)}${span}`, {
+    this.sink.addEdge(`d:${r.source}->${target}@${field}${span}`, {
       source: r.source,
       target,
       kind: 'data',
@@ -447,6 +449,26 @@ class DataEdges {
 
     const hit = liveBefore(consumer).find((s) => s.name === name)
     if (hit !== undefined) return found(hit, consumer, name)
+    const dot = name.indexOf('.')
+    if (
+      dot > 0 &&
+      (ref.kind === 'data_source' || ref.kind === 'input_source' || ref.kind === 'join_source')
+    ) {
+      // `scan.files` is one name to pipeline_ex, never a path (§14.2); point at the step meant.
+      const head = name.slice(0, dot)
+      const meant = liveBefore(consumer).find((s) => s.name === head)
+      if (meant !== undefined) {
+        const fix =
+          ref.kind === 'data_source'
+            ? `${head}:${name.slice(dot + 1)}`
+            : `previous_response:${head}:${name.slice(dot + 1)}`
+        return {
+          source: meant.id,
+          status: 'error',
+          reason: `'${name}' is read as one step or variable name, not as a path: ${consequence(ref)}. Write ${fix}.`,
+        }
+      }
+    }
     return missed(diagnoseMiss(this.structure, consumer, name), ref, consumer, consumerId)
   }
 
@@ -515,13 +537,16 @@ class DataEdges {
       r = {
         source: id,
         status: 'error',
-        reason: `'${name}' is set only inside a loop body or a child pipeline, and such variables never leave it: here it is empty.`,
+        reason:
+          enclosingLoops(consumer).length > 0
+            ? `'${name}' is set only inside a loop body or a child pipeline, and templates in a loop body are filled in once, before the loop starts: here it is empty.`
+            : `'${name}' is set only inside a loop body or a child pipeline, and such variables never leave it: here it is empty.`,
       }
     } else {
       r = {
         source: id,
         status: 'error',
-        reason: `No top-level set_variable step sets '${name}', so it renders as empty text.`,
+        reason: `No top-level set_variable step sets '${name}', so it renders as empty text.${this.variableHint(name)}`,
       }
     }
     if (ref.broken === 'state_prefix')
@@ -531,6 +556,16 @@ class DataEdges {
         `Conditions cannot see variables: without {{ }}, state.${name} looks for a step named 'state'. Write {{state.${name}}}.`,
       )
     return r
+  }
+
+  /** The usual intent behind a template that names no variable (§12.2's "not supported" list). */
+  private variableHint(name: string): string {
+    if (name === 'workflow') return ' Templates cannot read {{workflow.*}}.'
+    if (name === 'previous_response')
+      return ' {{previous_response}} is not a template: use a previous_response prompt part.'
+    if (this.structure.steps.some((s) => s.name === name))
+      return ` To read the step '${name}', write {{steps.${name}…}}.`
+    return ''
   }
 
   private globalVar(ref: Reference): Resolved {
