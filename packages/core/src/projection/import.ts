@@ -26,6 +26,8 @@ import {
   withoutPath,
   encode,
   layoutMap,
+  writePlace,
+  writeSlots,
 } from './shape.js'
 import { syncMap, syncText } from './sync.js'
 
@@ -256,9 +258,7 @@ function writeStep(
     rec = new Y.Map<unknown>()
     steps.set(s.matched!, rec)
   }
-  if (rec.get('parent') !== parent) rec.set('parent', parent)
-  if (rec.get('slot') !== slot) rec.set('slot', slot)
-  if (rec.get('order') !== order) rec.set('order', order)
+  writePlace(rec, parent, slot, order)
   if (isPlainObject(s.value)) {
     let fieldsValue = s.value
     for (const k of s.slots.keys()) fieldsValue = withoutPath(fieldsValue, JSON.parse(k) as Path)
@@ -273,15 +273,7 @@ function writeStep(
     if (rec.has('fields')) rec.delete('fields')
     if (!sameValue(rec.get('value'), s.value)) rec.set('value', encode(s.value))
   }
-  let slots = rec.get('slots')
-  if (!(slots instanceof Y.Map)) {
-    slots = new Y.Map<unknown>()
-    rec.set('slots', slots)
-  }
-  syncSlots(
-    slots as Y.Map<unknown>,
-    [...s.slots.keys()].map((k) => JSON.parse(k) as Path),
-  )
+  writeSlots(rec, [...s.slots.keys()])
 }
 
 function sameValue(cur: unknown, v: unknown): boolean {

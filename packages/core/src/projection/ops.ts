@@ -20,6 +20,10 @@ import {
   stepsMap,
   withoutPath,
   decode,
+  recordParent,
+  recordSlot,
+  writePlace,
+  writeSlots,
 } from './shape.js'
 import { syncText } from './sync.js'
 
@@ -118,14 +122,10 @@ export function moveStep(
       result = target
       return
     }
-    rec.set('parent', target.value.parentId)
-    rec.set('slot', slotKey(target.value.slot))
-    rec.set('order', target.value.order)
-    if (target.value.parentId !== ROOT_ID) {
-      const slots = stepsMap(doc).get(target.value.parentId)?.get('slots')
-      if (slots instanceof Y.Map && !slots.has(slotKey(target.value.slot)))
-        slots.set(slotKey(target.value.slot), true)
-    }
+    const key = slotKey(target.value.slot)
+    writePlace(rec, target.value.parentId, key, target.value.order)
+    const parent = stepsMap(doc).get(target.value.parentId)
+    if (parent) writeSlots(parent, [...new Set([...declared(parent), key])])
   }, options.origin ?? null)
   return result
 }
@@ -317,8 +317,7 @@ function resolvePlace(doc: Y.Doc, place: StepPlace, moving?: string): OpResult<R
     if (!parent) return fail(opErrorCodes.stepNotFound, `No container step with id '${parentId}'.`)
     if (!slot) {
       const fields = parent.get('fields')
-      const declared = parent.get('slots')
-      const known = declared instanceof Y.Map ? [...declared.keys()].sort() : []
+      const known = declared(parent).sort()
       const byType =
         fields instanceof Y.Map
           ? childSlots({
@@ -336,11 +335,7 @@ function resolvePlace(doc: Y.Doc, place: StepPlace, moving?: string): OpResult<R
   const key = slotKey(slot)
   const siblings: { id: string; order: string }[] = []
   steps.forEach((rec, id) => {
-    if (
-      id !== moving &&
-      String(rec.get('parent') ?? ROOT_ID) === parentId &&
-      String(rec.get('slot')) === key
-    ) {
+    if (id !== moving && recordParent(rec) === parentId && recordSlot(rec) === key) {
       siblings.push({ id, order: String(rec.get('order') ?? '') })
     }
   })
@@ -371,13 +366,9 @@ function insertTree(
   const slots = childSlots(step)
   let fields = step
   for (const sp of slots) fields = withoutPath(fields, sp)
-  rec.set('parent', parentId)
-  rec.set('slot', slotKey(slot))
-  rec.set('order', order)
+  writePlace(rec, parentId, slotKey(slot), order)
   rec.set('fields', encode(fields))
-  const slotMap = new Y.Map<unknown>()
-  for (const sp of slots) slotMap.set(slotKey(sp), true)
-  rec.set('slots', slotMap)
+  writeSlots(rec, slots.map(slotKey))
   stepsMap(doc).set(id, rec)
   for (const sp of slots) {
     const children = getIn(step, sp)
@@ -388,6 +379,11 @@ function insertTree(
     })
   }
   return id
+}
+
+function declared(rec: Y.Map<unknown>): string[] {
+  const slots = rec.get('slots')
+  return slots instanceof Y.Map ? [...slots.keys()] : []
 }
 
 function descendants(doc: Y.Doc, id: string): string[] {

@@ -16,6 +16,8 @@ import {
   orderKeys,
   ROOT_ID,
   ROOT_SLOT,
+  recordParent,
+  recordSlot,
   rootMap,
   setIn,
   slotKey,
@@ -58,8 +60,8 @@ export function readPipeline(doc: Y.Doc): PipelineView {
     recs.set(id, {
       id,
       map,
-      parent: String(map.get('parent') ?? ROOT_ID),
-      slot: String(map.get('slot') ?? slotKey(ROOT_SLOT)),
+      parent: recordParent(map),
+      slot: recordSlot(map),
       order: String(map.get('order') ?? ''),
     })
   })

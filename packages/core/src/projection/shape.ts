@@ -76,6 +76,47 @@ export function slotPath(key: string): Path {
 }
 
 export const ROOT_SLOT: Path = ['workflow', 'steps']
+const ROOT_SLOT_KEY = slotKey(ROOT_SLOT)
+const BODY_SLOT_KEY = slotKey(['steps'])
+
+/*
+ * A record leaves out what is implied, because a pipeline has thousands of them: no `parent`
+ * for a top-level step, no `slot` when it is the container's usual one (`workflow.steps` at the
+ * top, `steps` in a loop), no `slots` map when the step holds no children.
+ */
+export function recordParent(rec: Y.Map<unknown>): string {
+  const p = rec.get('parent')
+  return typeof p === 'string' ? p : ROOT_ID
+}
+export function recordSlot(rec: Y.Map<unknown>): string {
+  const s = rec.get('slot')
+  return typeof s === 'string' ? s : recordParent(rec) === ROOT_ID ? ROOT_SLOT_KEY : BODY_SLOT_KEY
+}
+export function writePlace(rec: Y.Map<unknown>, parent: string, slot: string, order: string): void {
+  if (parent === ROOT_ID) {
+    if (rec.has('parent')) rec.delete('parent')
+  } else if (rec.get('parent') !== parent) rec.set('parent', parent)
+  const implied = parent === ROOT_ID ? ROOT_SLOT_KEY : BODY_SLOT_KEY
+  if (slot === implied) {
+    if (rec.has('slot')) rec.delete('slot')
+  } else if (rec.get('slot') !== slot) rec.set('slot', slot)
+  if (rec.get('order') !== order) rec.set('order', order)
+}
+export function writeSlots(rec: Y.Map<unknown>, slots: readonly string[]): void {
+  const cur = rec.get('slots')
+  if (slots.length === 0) {
+    if (rec.has('slots')) rec.delete('slots')
+    return
+  }
+  let map = cur instanceof Y.Map ? cur : undefined
+  if (!map) {
+    map = new Y.Map<unknown>()
+    rec.set('slots', map)
+  }
+  const want = new Set(slots)
+  for (const k of [...map.keys()]) if (!want.has(k)) map.delete(k)
+  for (const k of want) if (map.get(k) !== true) map.set(k, true)
+}
 
 /**
  * Where a step keeps child steps, by type: loop bodies, an inline pipeline's steps, switch
