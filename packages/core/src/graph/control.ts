@@ -4,6 +4,7 @@
  * control edges are "next in the list", container entry, loop-back and fan-out. The rules a
  * loop body breaks silently (§14.5) are flagged on the edge that enters the offending step.
  */
+import { getStepType, loopBodyTypes } from '../format/catalogue.js'
 import { isMap, scalarText, type Body, type StepInfo, type Structure } from './structure.js'
 import { conditionText, loopLabel, oneLine, stepSummary, taskName, taskSummary } from './summary.js'
 import type { GraphSink } from './sink.js'
@@ -11,7 +12,7 @@ import type { ContainerKind, EdgeStatus, GraphNode } from './types.js'
 
 export const loopItemId = (loop: StepInfo): string => `loop:${loop.id}`
 
-const LOOP_UNSUPPORTED = new Set(['data_transform', 'file_ops', 'pipeline', 'test_echo'])
+const LOOP_TYPES: ReadonlySet<string> = new Set(loopBodyTypes)
 
 function containerOf(step: StepInfo): ContainerKind | undefined {
   switch (step.type) {
@@ -38,7 +39,10 @@ export function addStepNodes(structure: Structure, sink: GraphSink): void {
       kind: 'step',
       stepPath: step.path,
       name: step.name,
-      summary: stepSummary(step.map, step.type),
+      // A step with nothing to show (no static prompt yet) still says what it is.
+      summary:
+        stepSummary(step.map, step.type) ||
+        (step.type === undefined ? '' : (getStepType(step.type)?.label ?? '')),
       index: step.index,
       ...(owner !== undefined ? { parentId: owner.id } : {}),
       ...(container !== undefined ? { container } : {}),
@@ -82,7 +86,7 @@ function entryProblem(step: StepInfo): { status: EdgeStatus; reason: string } | 
       status: 'error',
       reason: `A '${t}' step crashes the pipeline when the loop reaches it; pipeline_ex has no loop-control steps. Use break_condition on the for_loop instead.`,
     }
-  if (t !== undefined && LOOP_UNSUPPORTED.has(t))
+  if (t !== undefined && !LOOP_TYPES.has(t))
     return {
       status: 'error',
       reason: `pipeline_ex cannot run a ${t} step inside a loop: the iteration fails with "Unsupported step type in loop: ${t}".`,

@@ -120,7 +120,8 @@ ${claude('after')}`)
   steps:
     - {name: a, type: claude, condition: "x.ok", prompt: [{type: static, content: a}]}
     - {name: t, type: data_transform, input_source: a}
-    - {name: stop, type: break}`),
+    - {name: stop, type: break}
+    - {name: out, type: file_write}`),
     )
     const into = (i: number) =>
       g.edges.find((e) => e.kind === 'control' && e.target === S(0, 'steps', i))
@@ -130,6 +131,8 @@ ${claude('after')}`)
     expect(into(1)?.reason).toMatch(/Unsupported step type in loop: data_transform/)
     expect(into(2)).toMatchObject({ status: 'error' })
     expect(into(2)?.reason).toMatch(/crashes/)
+    expect(into(3)).toMatchObject({ status: 'error' })
+    expect(into(3)?.reason).toMatch(/Unsupported step type in loop: file_write/)
   })
 })
 
@@ -710,7 +713,7 @@ describe('malformed input never throws', () => {
     const g = deriveGraph({ workflow: { steps: [null, { name: 'a', type: 'claude' }] } })
     expect(g.nodes.map((n) => [n.id, n.name, n.summary])).toEqual([
       ['workflow.steps.0', '', 'not a step map'],
-      ['workflow.steps.1', 'a', ''],
+      ['workflow.steps.1', 'a', 'Claude'],
     ])
     expect(edges(g, 'control')).toEqual([['workflow.steps.0', 'workflow.steps.1']])
   })
