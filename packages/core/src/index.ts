@@ -176,6 +176,10 @@ export {
 // format (end)
 
 // validation (begin)
+export type { Reference, ReferenceKind, ReferenceScope } from './references/index.js'
+export { findReferences, stepPaths } from './references/index.js'
+export type { RuleInfo, ValidateOptions, ValidationResult } from './validation/index.js'
+export { validateSource, validateYaml, validationRules } from './validation/index.js'
 // validation (end)
 
 // projection (begin)

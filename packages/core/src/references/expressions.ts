@@ -161,12 +161,14 @@ export function expressionHits(expr: string, base: number): NameHit[] {
     return out
   }
   // Not a form pipeline_ex resolves (e.g. a comparison `x > 5`): report the names it mentions.
+  // Inside braces `steps.x` and `state.x` keep their template meaning.
   for (const h of conditionHits(expr, false)) {
     out.push({
-      ...h,
+      kind: h.broken === 'steps_prefix' ? 'template_step' : 'variable',
+      target: h.target,
       start: h.start + base,
       end: h.end + base,
-      kind: h.kind === 'condition_step' ? 'variable' : h.kind,
+      ...(h.extract !== undefined ? { extract: h.extract } : {}),
     })
   }
   return out

@@ -7,7 +7,7 @@
 import type { Path } from '../diagnostics.js'
 import { walk } from '../yaml/read.js'
 import { isAlias, isMap as isYamlMap, isScalar } from 'yaml'
-import { acceptedStepTypes, promptRequiredTypes } from './catalogue-pending.js'
+import { acceptedStepTypes, promptRequiredTypes } from '../format/catalogue.js'
 import { CRASH_NOTE, exStr, get, has, isMap, isNil, same, show, type Reporter } from './context.js'
 
 export const loaderCodes = {

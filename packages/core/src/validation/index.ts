@@ -1,0 +1,5 @@
+export type { ValidateOptions } from './context.js'
+export type { ValidationResult } from './validate.js'
+export { validateSource, validateYaml } from './validate.js'
+export type { RuleInfo } from './rules.js'
+export { validationRules } from './rules.js'
