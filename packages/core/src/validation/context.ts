@@ -3,7 +3,8 @@
  * pipeline_ex prints values in its messages, and YAML-typed equality.
  */
 import type { Diagnostic, Path, Severity, SourcePosition } from '../diagnostics.js'
-import type { YamlSource } from '../yaml/read.js'
+import { isScalar, Scalar } from 'yaml'
+import { walk, type YamlSource } from '../yaml/read.js'
 
 export interface ValidateOptions {
   /** pipeline_ex's `Mix.env() == :test`: accepts `test_echo`. Default false. */
@@ -100,6 +101,30 @@ export class Reporter {
   /** Position of the value at `path` (or its key when empty). */
   at(path: Path): SourcePosition {
     return this.source.locate(path)
+  }
+
+  /**
+   * Position of characters [start, …) inside the string at `path` when the source spells it
+   * verbatim on one stretch (plain or quoted without escapes); else the string's start.
+   */
+  atSpan(path: Path, span: readonly [number, number] | undefined): SourcePosition {
+    const doc = this.source.document
+    if (!span || !doc) return this.at(path)
+    const { node, depth } = walk(doc, path)
+    if (depth !== path.length || !isScalar(node) || typeof node.value !== 'string' || !node.range)
+      return this.at(path)
+    const value = node.value
+    const start = node.range[0]
+    const text = this.source.text
+    const skip =
+      node.type === Scalar.PLAIN
+        ? 0
+        : node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE
+          ? 1
+          : -1
+    if (skip < 0 || text.slice(start + skip, start + skip + value.length) !== value)
+      return this.at(path)
+    return this.source.position(start + skip + span[0])
   }
 
   /** Position of the key at `path`, else of the value. */

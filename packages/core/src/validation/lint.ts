@@ -228,6 +228,11 @@ class Lint {
     this.r.add(code, severity, message, path, this.r.at(path), stepPath)
   }
 
+  /** A finding about a reference: points at the name itself inside its string. */
+  warnRef(ref: Reference, code: string, message: string, severity: Severity = 'warning') {
+    this.r.add(code, severity, message, ref.path, this.r.atSpan(ref.path, ref.span), ref.stepPath)
+  }
+
   warnKey(
     code: string,
     message: string,
@@ -337,11 +342,10 @@ class Lint {
       switch (ref.kind) {
         case 'previous_response': {
           if (ref.scope === 'batch_task') {
-            this.warn(
+            this.warnRef(
+              ref,
               lintCodes.batchPreviousResponse,
               `claude_batch builds its task prompts without access to earlier results, so this previous_response to '${ref.target}' always fails (the task is recorded with status "error" while the step itself succeeds). Put the text in a static part, or use a claude step.`,
-              where,
-              sp,
             )
             break
           }
@@ -349,20 +353,18 @@ class Lint {
           if (isName(visible)) {
             const prod = this.producer(ref.target, visible)
             if (prod && get(prod.step, 'type') === 'parallel_claude' && ref.extract === undefined)
-              this.warn(
+              this.warnRef(
+                ref,
                 lintCodes.parallelWithoutExtract,
                 `'${ref.target}' is a parallel_claude step; its result holds Elixir tuples that cannot be turned into JSON, so a previous_response without \`extract\` crashes. Add \`extract: combined_results\`.`,
-                where,
-                sp,
               )
             break
           }
           if (isName(rt.later)) {
-            this.warn(
+            this.warnRef(
+              ref,
               lintCodes.forwardReference,
               `'${ref.target}' has not run yet when this step runs (it comes later${ref.target === name(get(v.step, 'name')) ? ', or is this very step' : ''}), so pipeline_ex fails the step with a KeyError. Reference a step that runs earlier.`,
-              where,
-              sp,
             )
             break
           }
@@ -372,20 +374,18 @@ class Lint {
             v.ancestors.some((a) => a.container === 'inline_pipeline')
           ) {
             if (isName(this.allNames)) {
-              this.warn(
+              this.warnRef(
+                ref,
                 lintCodes.inlineParentReference,
                 `'${ref.target}' is outside this inline pipeline; a child pipeline cannot see its parent's results, so this step fails at run time. Pass the value in through the pipeline step's \`inputs\` and read \`{{inputs.name}}\`.`,
-                where,
-                sp,
               )
               break
             }
           }
-          this.warn(
+          this.warnRef(
+            ref,
             lintCodes.unknownStep,
             `No step named '${ref.target}' is visible here${isName(this.allNames) ? ' (that step is nested elsewhere, and its result is not visible from here)' : ''}; pipeline_ex does not check nested steps when loading, so this fails only at run time.`,
-            where,
-            sp,
           )
           break
         }
@@ -400,24 +400,22 @@ class Lint {
               typeof prodType === 'string' &&
               prodType !== 'test_echo'
             ) {
-              this.warn(
+              this.warnRef(
+                ref,
                 lintCodes.templateWholeResult,
                 `\`{{steps.${ref.target}${ref.extract ? '.result' : ''}}}\` stands for the whole result of '${ref.target}', which is a map; pipeline_ex cannot turn a map into text and the whole pipeline crashes. Name a field, e.g. \`{{steps.${ref.target}.text}}\`.`,
-                where,
-                sp,
               )
             }
             break
           }
           if (isName(this.allNames) || ref.target === name(get(v.step, 'name'))) {
             const inLoop = v.container === 'loop' || v.ancestors.some((a) => a.container === 'loop')
-            this.warn(
+            this.warnRef(
+              ref,
               lintCodes.templateNotYetRun,
               inLoop
                 ? `Templates in a loop body are filled in once, before the loop starts, when '${ref.target}' has no result yet, so \`{{steps.${ref.target}…}}\` stays as literal text. Use a previous_response part with step: ${ref.target}.`
                 : `'${ref.target}' has not run yet when this step's templates are filled in, so \`{{steps.${ref.target}…}}\` stays as literal text. Reference a step that runs earlier.`,
-              where,
-              sp,
             )
           } else if (
             !(
@@ -425,11 +423,10 @@ class Lint {
               v.ancestors.some((a) => a.container === 'inline_pipeline')
             )
           ) {
-            this.warn(
+            this.warnRef(
+              ref,
               lintCodes.templateUnknownStep,
               `There is no step named '${ref.target}', so \`{{steps.${ref.target}…}}\` stays as literal text in the prompt.`,
-              where,
-              sp,
             )
           }
           break
@@ -453,11 +450,10 @@ class Lint {
               : isName(rt.later)
                 ? ` '${ref.target}' runs later, so its result does not exist yet.`
                 : ''
-          this.warn(
+          this.warnRef(
+            ref,
             lintCodes.conditionUnknownStep,
             `This condition reads '${ref.target}', but no step of that name has a result here, so the value is nil and the condition is false.${hint}`,
-            where,
-            sp,
           )
           break
         }
@@ -471,44 +467,40 @@ class Lint {
           if (isName(visible) || (ref.span === undefined && vars.has(ref.target))) break
           if (ref.kind !== 'data_source' && ref.span === undefined && ref.target.includes('.'))
             break // form rule
-          this.warn(
+          this.warnRef(
+            ref,
             lintCodes.unknownSource,
             `'${ref.target}' is not ${ref.span === undefined ? 'a variable or ' : ''}a step that has run before this one, so the step fails at run time (${ref.kind === 'data_source' ? '"Step result not found"' : `"Input source '…' not found"`}).${ref.target === 'previous_response' ? ' `previous_response` here means a step literally named previous_response, not the step before: write `step_name:field.path`.' : ''}${ref.target.includes('.') && visible.some((x) => name(x) === ref.target.split('.')[0]) ? ` The dot is part of the name: separate the field path with a colon, \`previous_response:${ref.target.replace('.', ':')}\`.` : ''}`,
-            where,
-            sp,
           )
           break
         }
         case 'variable': {
           if (ref.broken) break
           if (FAKE_BUILTINS.has(ref.target)) {
-            this.warn(
+            this.warnRef(
+              ref,
               lintCodes.unsupportedTemplate,
               `pipeline_ex has no \`{{${ref.target}${ref.extract ? `.${ref.extract}` : ''}}}\` template: it renders as an empty string. Set the value with a set_variable step, or pass it through a pipeline step's \`inputs\`.`,
-              where,
-              sp,
             )
             break
           }
           if (this.variablesBefore(v).has(ref.target)) break
-          this.warn(
+          this.warnRef(
+            ref,
             lintCodes.unknownVariable,
             allVars.has(ref.target)
               ? `Variable '${ref.target}' is set, but not by a top-level set_variable step that runs before this step, so the template renders as an empty string (variables set inside loop bodies never leave their iteration).`
               : `No set_variable step defines '${ref.target}', so \`{{…}}\` renders as an empty string here.`,
-            where,
-            sp,
           )
           break
         }
         case 'global_var': {
           if (v.container !== 'top') break
           if (isMap(globals) && has(globals, ref.target)) break
-          this.warn(
+          this.warnRef(
+            ref,
             lintCodes.unknownGlobalVar,
             `\`workflow.global_vars\` has no '${ref.target}', so \`{{global_vars.${ref.target}}}\` stays as literal text${isMap(globals) ? '' : ' (unless this file runs as a sub-pipeline whose parent passes global_vars with inherit_context: true)'}.`,
-            where,
-            sp,
             isMap(globals) ? 'warning' : 'info',
           )
           break
@@ -522,11 +514,10 @@ class Lint {
           )
             break
           if (children.list.some((s) => name(get(s, 'name')) === ref.target)) break
-          this.warn(
+          this.warnRef(
+            ref,
             lintCodes.unknownPipelineOutput,
             `The inline pipeline has no step named '${ref.target}', so the step fails with "Output '${ref.target}' not found in results".`,
-            where,
-            sp,
           )
           break
         }
@@ -534,25 +525,22 @@ class Lint {
           break
       }
       if (ref.broken === 'steps_prefix')
-        this.warn(
+        this.warnRef(
+          ref,
           lintCodes.conditionStepsPrefix,
           `In conditions, \`steps.${ref.target}…\` looks for a step literally named 'steps', so it is always false. Write \`${ref.target}${ref.extract ? `.${ref.extract}` : ''}\` or \`{{steps.${ref.target}${ref.extract ? `.${ref.extract}` : ''}}}\`.`,
-          where,
-          sp,
         )
       if (ref.broken === 'state_prefix')
-        this.warn(
+        this.warnRef(
+          ref,
           lintCodes.conditionStatePrefix,
           `Conditions cannot read variables: \`state.${ref.target}\` looks for a step named 'state' and is nil. Write \`{{state.${ref.target}}}\` so the value is filled in before the condition is evaluated.`,
-          where,
-          sp,
         )
       if (ref.kind === 'condition_step' && ref.target.includes('-') && !ref.broken)
-        this.warn(
+        this.warnRef(
+          ref,
           lintCodes.conditionHyphen,
           `'${ref.target}' contains '-', which makes pipeline_ex read the condition as arithmetic (${ref.target.split('-').join(' minus ')}), so it never matches. Use \`{{steps.${ref.target}${ref.extract ? `.${ref.extract}` : ''}}}\` or rename the step without hyphens.`,
-          where,
-          sp,
         )
       if (
         ref.kind === 'previous_response' &&
