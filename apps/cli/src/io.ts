@@ -25,8 +25,30 @@ export function nodeIo(cwd: string = process.cwd()): Io {
     cwd,
     readFile: (path) => readFile(path),
     writeFileAtomic,
-    stdout: (text) => void process.stdout.write(text),
-    stderr: (text) => void process.stderr.write(text),
+    stdout: writer(process.stdout),
+    stderr: writer(process.stderr),
+  }
+}
+
+/**
+ * A writer that survives its reader going away: `weft export x.ydoc | head` closes the pipe
+ * early, and Node would otherwise crash on the unhandled EPIPE with a stack trace.
+ */
+function writer(stream: NodeJS.WriteStream): (text: string) => void {
+  let state: 'new' | 'open' | 'closed' = 'new'
+  return (text) => {
+    if (state === 'closed') return
+    if (state === 'new') {
+      state = 'open'
+      stream.on('error', (error: NodeJS.ErrnoException) => {
+        state = 'closed'
+        if (error.code === 'EPIPE') return
+        process.exitCode = 2
+        if (stream !== process.stderr)
+          process.stderr.write(`weft: cannot write output: ${error.message}\n`)
+      })
+    }
+    stream.write(text)
   }
 }
 

@@ -15,17 +15,16 @@ export function formatDiagnostics(file: string, diagnostics: readonly Diagnostic
     .join('')
 }
 
-export function countBySeverity(diagnostics: readonly Diagnostic[]): {
-  errors: number
-  warnings: number
-} {
-  let errors = 0
-  let warnings = 0
-  for (const d of diagnostics) {
-    if (d.severity === 'error') errors++
-    else if (d.severity === 'warning') warnings++
-  }
-  return { errors, warnings }
+/** `3 errors, 1 warning`, plus infos when there are any. */
+export function summarizeSeverities(diagnostics: readonly Diagnostic[]): string {
+  const count = (severity: Diagnostic['severity']) =>
+    diagnostics.filter((d) => d.severity === severity).length
+  const infos = count('info')
+  return [
+    plural(count('error'), 'error'),
+    plural(count('warning'), 'warning'),
+    ...(infos > 0 ? [plural(infos, 'info')] : []),
+  ].join(', ')
 }
 
 export function plural(n: number, word: string): string {

@@ -91,8 +91,21 @@ describe('weft validate', () => {
 
   it('drops lint findings with --no-lint but keeps loader errors', async () => {
     const w = workspace()
+    const linted = `${validPipeline}    - name: again
+      type: claude
+      prompt:
+        - type: previous_response
+          step: greet
+          prefix: ignored by pipeline_ex
+`
+    w.write('linted.yaml', linted)
     w.write('bad.yaml', invalidPipeline)
+    expect(await w.weft('validate', 'linted.yaml')).toBe(0)
+    expect(w.out.stdout).toMatch(/^linted\.yaml:\d+:\d+: (warning|info) /m)
+    expect(await w.weft('validate', '--no-lint', 'linted.yaml')).toBe(0)
+    expect(w.out.stdout).toBe('')
     expect(await w.weft('validate', '--no-lint', 'bad.yaml')).toBe(1)
+    expect(w.out.stdout).toMatch(/^bad\.yaml:\d+:\d+: error /m)
   })
 
   it('exits 2 with the usage on no file or an unknown flag', async () => {

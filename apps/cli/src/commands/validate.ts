@@ -7,7 +7,7 @@ import { type Command, parseCommandArgs, usageError } from '../command.js'
 import { exitCodes, FileError } from '../errors.js'
 import { readText } from '../files.js'
 import type { Io } from '../io.js'
-import { countBySeverity, formatDiagnostics, plural } from '../report.js'
+import { formatDiagnostics, plural, summarizeSeverities } from '../report.js'
 
 /** One entry of `--json` output. */
 export interface FileReport {
@@ -70,10 +70,9 @@ Exit status: 0 when every file is valid, 1 when any is invalid, 2 on usage or I/
     if (values.json) io.stdout(`${JSON.stringify(reports, null, 2)}\n`)
 
     const invalid = reports.filter((r) => !r.valid).length
-    const { errors, warnings } = countBySeverity(reports.flatMap((r) => r.diagnostics))
     io.stderr(
       `${plural(reports.length, 'file')} checked: ${reports.length - invalid} valid, ${invalid} invalid` +
-        ` (${plural(errors, 'error')}, ${plural(warnings, 'warning')})\n`,
+        ` (${summarizeSeverities(reports.flatMap((r) => r.diagnostics))})\n`,
     )
     if (ioFailures > 0) return exitCodes.usage
     return invalid > 0 ? exitCodes.invalid : exitCodes.ok
