@@ -189,7 +189,14 @@ export { exportYaml } from './projection/export.js'
 export type { PipelineView, StepEntry } from './projection/read.js'
 export { readPipeline } from './projection/read.js'
 export { docKeys, isPipelineDoc, ROOT_ID, SCHEMA_VERSION } from './projection/shape.js'
-export type { OpErrorCode, OpOptions, OpResult, Position, StepNote, StepPlace } from './projection/ops.js'
+export type {
+  OpErrorCode,
+  OpOptions,
+  OpResult,
+  Position,
+  StepNote,
+  StepPlace,
+} from './projection/ops.js'
 export {
   addStep,
   addStepNote,

@@ -29,7 +29,7 @@ import {
   writePlace,
   writeSlots,
 } from './shape.js'
-import { syncMap, syncText } from './sync.js'
+import { syncMap, syncTextByDiff } from './sync.js'
 
 export interface ImportResult {
   /** False when the text could not be read; the document is then unchanged. */
@@ -50,7 +50,7 @@ export function importYaml(doc: Y.Doc, text: string, options: ImportOptions = {}
   if (!source.ok) return { ok: false, diagnostics: source.diagnostics }
   doc.transact(() => {
     initMeta(doc)
-    syncText(sourceText(doc), text)
+    syncTextByDiff(sourceText(doc), text)
     applyValue(doc, source.value, options.newId ?? randomId)
   }, options.origin ?? null)
   return { ok: true, diagnostics: source.diagnostics }

@@ -13,6 +13,8 @@ import {
   setStepField,
   setStepPosition,
   getStepPosition,
+  addStepNote,
+  getStepNotes,
 } from './ops.js'
 import { readPipeline } from './read.js'
 
@@ -180,5 +182,20 @@ describe('structural operations', () => {
     const after = exportYaml(doc).split('\n')
     const start = before.findIndex((l) => l.includes('- name: report'))
     expect(after.slice(0, start)).toEqual(before.slice(0, start))
+  })
+  it('[O11] keeps step notes beside the format, never in the YAML', () => {
+    const { doc, id } = setup()
+    const before = exportYaml(doc)
+    expect(
+      addStepNote(doc, id('workflow.steps.0'), {
+        author: 'ada',
+        text: 'Use a cheaper model?',
+        at: 1,
+      }).ok,
+    ).toBe(true)
+    expect(getStepNotes(doc, id('workflow.steps.0'))).toEqual([
+      { author: 'ada', text: 'Use a cheaper model?', at: 1 },
+    ])
+    expect(exportYaml(doc)).toBe(before)
   })
 })

@@ -24,6 +24,7 @@ import {
   recordSlot,
   writePlace,
   writeSlots,
+  docKeys,
 } from './shape.js'
 import { syncText } from './sync.js'
 
@@ -444,4 +445,40 @@ function getIn(value: unknown, path: Path): unknown {
     else return undefined
   }
   return cur
+}
+
+export interface StepNote {
+  readonly author: string
+  readonly text: string
+  /** Milliseconds since the epoch, supplied by the caller (core reads no clock). */
+  readonly at: number
+}
+
+/** Adds a discussion note to a step: collaboration data, kept beside the format, never exported. */
+export function addStepNote(
+  doc: Y.Doc,
+  id: string,
+  note: StepNote,
+  options: OpOptions = {},
+): OpResult {
+  if (!stepsMap(doc).has(id)) return fail(opErrorCodes.stepNotFound, `No step with id '${id}'.`)
+  doc.transact(() => {
+    const notes = doc.getMap<Y.Array<unknown>>(docKeys.notes)
+    let list = notes.get(id)
+    if (!(list instanceof Y.Array)) {
+      list = new Y.Array<unknown>()
+      notes.set(id, list)
+    }
+    list.push([{ author: note.author, text: note.text, at: note.at }])
+  }, options.origin ?? null)
+  return { ok: true, value: undefined }
+}
+
+export function getStepNotes(doc: Y.Doc, id: string): StepNote[] {
+  const list = doc.getMap<unknown>(docKeys.notes).get(id)
+  if (!(list instanceof Y.Array)) return []
+  return list
+    .toArray()
+    .filter((n): n is StepNote => isPlainObject(n) && typeof n.text === 'string')
+    .map((n) => ({ author: String(n.author), text: n.text, at: Number(n.at) }))
 }

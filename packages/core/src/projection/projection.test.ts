@@ -3,6 +3,7 @@ import * as Y from 'yjs'
 import { readYaml } from '../yaml/read.js'
 import { exportYaml } from './export.js'
 import { importYaml } from './import.js'
+import { setStepField } from './ops.js'
 import { readPipeline } from './read.js'
 import { sourceText, stepsMap } from './shape.js'
 
@@ -90,6 +91,18 @@ describe('importYaml / exportYaml', () => {
     )
     expect(size).toBeLessThan(200)
     expect(exportYaml(doc)).toBe(text.replace('max_turns: 3', 'max_turns: 5'))
+  })
+
+  it('[P4b] after a canvas edit, importing the export with a far-away change is still a small update', () => {
+    const doc = fresh()
+    const steps = readPipeline(doc).steps
+    const far = `${text}${Array.from({ length: 200 }, (_, i) => `# filler line ${i}`).join('\n')}\n`
+    importYaml(doc, far)
+    setStepField(doc, steps[3]!.id, ['model'], 'opus')
+    const size = updateSize(doc, () =>
+      importYaml(doc, exportYaml(doc).replace('name: review', 'name: reviewed')),
+    )
+    expect(size).toBeLessThan(200)
   })
 
   it('[P5] renaming a step in the text keeps its identity', () => {

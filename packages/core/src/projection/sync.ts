@@ -3,6 +3,7 @@
  * changed one value produces an update that touches that value only, and concurrent edits to
  * everything else survive the merge.
  */
+import diff from 'fast-diff'
 import * as Y from 'yjs'
 import { deepEqual } from '../yaml/equal.js'
 import { decode, encode, isPlainObject, isTextKey } from './shape.js'
@@ -71,7 +72,25 @@ export function syncArray(arr: Y.Array<unknown>, value: readonly unknown[]): voi
     )
 }
 
-/** One delete and one insert around the common prefix and suffix. */
+/**
+ * Applies a real character diff, so two edits far apart in a long text (the source of a
+ * 1,000-step file, say) cost their own size, not the distance between them.
+ */
+export function syncTextByDiff(text: Y.Text, value: string): void {
+  const cur = text.toString()
+  if (cur === value) return
+  let pos = 0
+  for (const [op, chunk] of diff(cur, value)) {
+    if (op === diff.EQUAL) pos += chunk.length
+    else if (op === diff.DELETE) text.delete(pos, chunk.length)
+    else {
+      text.insert(pos, chunk)
+      pos += chunk.length
+    }
+  }
+}
+
+/** One delete and one insert around the common prefix and suffix: right for typing bursts. */
 export function syncText(text: Y.Text, value: string): void {
   const cur = text.toString()
   if (cur === value) return
