@@ -7,7 +7,9 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const pinned = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split('@')[1]
+const pinned = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split(
+  '@',
+)[1]
 const [job = 'test', ...args] = process.argv.slice(2)
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', TURBO_NO_UPDATE_NOTIFIER: '1' }
 
@@ -40,15 +42,29 @@ installIfNeeded()
 switch (job) {
   case 'test':
     must(...p('run', 'format:check'))
-    must(...p('exec', 'turbo', 'run', 'lint', 'typecheck', 'test', '--continue=dependencies-successful'))
+    must(
+      ...p(
+        'exec',
+        'turbo',
+        'run',
+        'lint',
+        'typecheck',
+        'test',
+        '--continue=dependencies-successful',
+      ),
+    )
     break
   case 'start':
     must(...p('exec', 'turbo', 'run', 'build', '--output-logs=errors-only'))
-    process.exit(run('node', [join(root, 'apps/cli/bin/weft.js'), ...(args.length ? args : ['--help'])]))
+    process.exit(
+      run('node', [join(root, 'apps/cli/bin/weft.js'), ...(args.length ? args : ['--help'])]),
+    )
   case 'weft':
     must(...p('exec', 'turbo', 'run', 'build', '--filter=@weft/cli', '--output-logs=errors-only'))
     process.exit(
-      run('node', [join(root, 'apps/cli/bin/weft.js'), ...args], { cwd: process.env.INIT_CWD ?? process.cwd() }),
+      run('node', [join(root, 'apps/cli/bin/weft.js'), ...args], {
+        cwd: process.env.INIT_CWD ?? process.cwd(),
+      }),
     )
   default:
     console.error(`bootstrap: unknown job '${job}' (expected test, start or weft)`)

@@ -14,7 +14,10 @@ describe('readYaml reads like pipeline_ex (reference §2)', () => {
 
   it('does not merge `<<` keys', () => {
     const r = readYaml('base: &b\n  type: claude\nstep:\n  <<: *b\n  name: x\n')
-    expect(r.value).toEqual({ base: { type: 'claude' }, step: { '<<': { type: 'claude' }, name: 'x' } })
+    expect(r.value).toEqual({
+      base: { type: 'claude' },
+      step: { '<<': { type: 'claude' }, name: 'x' },
+    })
     expect(codes('base: &b\n  type: claude\nstep:\n  <<: *b\n')).toContain(yamlCodes.mergeKey)
   })
 
@@ -25,7 +28,9 @@ describe('readYaml reads like pipeline_ex (reference §2)', () => {
   })
 
   it('resolves scalars with the YAML 1.2 core schema', () => {
-    expect(readYaml('a: yes\nb: on\nc: 017\nd: 0o17\ne: 0x1A\nf: 1_000\ng: 2024-01-01\nh: True\n').value).toEqual({
+    expect(
+      readYaml('a: yes\nb: on\nc: 017\nd: 0o17\ne: 0x1A\nf: 1_000\ng: 2024-01-01\nh: True\n').value,
+    ).toEqual({
       a: 'yes',
       b: 'on',
       c: 17,
@@ -53,7 +58,9 @@ describe('readYaml reads like pipeline_ex (reference §2)', () => {
 
   it('flags a tab in indentation with its line and column', () => {
     const r = readYaml('workflow:\n\tname: w\n')
-    const d = r.diagnostics.find((x) => x.code === yamlCodes.tabIndent || x.code === yamlCodes.syntax)
+    const d = r.diagnostics.find(
+      (x) => x.code === yamlCodes.tabIndent || x.code === yamlCodes.syntax,
+    )
     expect(d).toMatchObject({ line: 2, severity: 'error' })
     // tabs inside block scalars are content, not indentation
     expect(codes('a: |\n  x\n  \ty\n')).not.toContain(yamlCodes.tabIndent)

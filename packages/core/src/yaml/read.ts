@@ -86,7 +86,13 @@ export function readYaml(text: string): YamlSource {
     return { line: p.line, column: p.col }
   }
   const diagnostics: Diagnostic[] = []
-  const at = (code: string, severity: Diagnostic['severity'], message: string, offset: number, path: Path = []) => {
+  const at = (
+    code: string,
+    severity: Diagnostic['severity'],
+    message: string,
+    offset: number,
+    path: Path = [],
+  ) => {
     const p = position(offset)
     diagnostics.push({ code, severity, message, path, line: p.line, column: p.column })
   }
@@ -314,7 +320,11 @@ function nodeStart(node: unknown): number | undefined {
 }
 
 function isEmptyScalar(node: unknown): boolean {
-  return isScalar(node) && node.value === null && (node as ParsedNode).range[0] === (node as ParsedNode).range[1]
+  return (
+    isScalar(node) &&
+    node.value === null &&
+    (node as ParsedNode).range[0] === (node as ParsedNode).range[1]
+  )
 }
 
 function firstLine(message: string): string {
