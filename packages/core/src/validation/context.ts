@@ -72,6 +72,37 @@ export function same(a: unknown, b: unknown): boolean {
   return false
 }
 
+/** The first index of each value under `same`, with constant-time lookups for primitives. */
+export class SameIndex {
+  private readonly primitives = new Map<string, Map<unknown, number>>()
+  private readonly others: [number, unknown][] = []
+  private count = 0
+
+  constructor(values: Iterable<unknown> = []) {
+    for (const v of values) this.add(v)
+  }
+
+  add(v: unknown): void {
+    const i = this.count++
+    if (v !== null && typeof v === 'object') {
+      this.others.push([i, v])
+      return
+    }
+    if (typeof v === 'number' && Number.isNaN(v)) return // `same` never matches NaN
+    const key = v === null ? 'null' : typeof v
+    let byValue = this.primitives.get(key)
+    if (!byValue) this.primitives.set(key, (byValue = new Map()))
+    if (!byValue.has(v)) byValue.set(v, i)
+  }
+
+  /** The index of the first added value `same` as `v`, or -1. */
+  indexOf(v: unknown): number {
+    if (v !== null && typeof v === 'object')
+      return this.others.find(([, x]) => same(x, v))?.[0] ?? -1
+    return this.primitives.get(v === null ? 'null' : typeof v)?.get(v) ?? -1
+  }
+}
+
 /** A short, readable rendering of a value for messages. */
 export function show(v: unknown): string {
   if (typeof v === 'string') return `'${v}'`

@@ -17,7 +17,7 @@ import {
 import { maskCondition, templateExpressions } from '../references/expressions.js'
 import { findReferences, type Reference } from '../references/find.js'
 import { childSteps, LOOP_TYPES, topSteps, walkSteps, type StepVisit } from '../references/steps.js'
-import { exStr, get, has, isMap, isNil, same, show, type Reporter } from './context.js'
+import { exStr, get, has, isMap, isNil, SameIndex, show, type Reporter } from './context.js'
 
 export const lintCodes = {
   forwardReference: 'LINT_FORWARD_REFERENCE',
@@ -202,14 +202,31 @@ interface Level {
   readonly container: StepVisit['container']
 }
 
+/** Whether a name (as `name()` prints it) is among a set of step names. */
+type Names = (target: string) => boolean
+
+/** First and last index of each name in a step list, so visibility checks are O(1). */
+interface ListNames {
+  readonly first: Map<string, number>
+  readonly last: Map<string, number>
+}
+
 // --- the rules ---------------------------------------------------------------------------------
 
 class Lint {
   readonly visits: StepVisit[] = []
   readonly byPath = new Map<string, StepVisit>()
   readonly allNames: unknown[] = []
+  readonly allNameSet = new Set<string>()
+  /** The last visit (document order) with each name. */
+  readonly lastByName = new Map<string, StepVisit>()
   readonly top: readonly unknown[]
   readonly refs: Reference[]
+  /** `refs` grouped by `pathKey(ref.path)`, in order. */
+  readonly refsByPath = new Map<string, Reference[]>()
+  /** For each variable set by a top-level set_variable step, the index of the first such step. */
+  readonly firstTopVariable = new Map<string, number>()
+  private readonly listNamesCache = new WeakMap<readonly unknown[], ListNames>()
 
   constructor(
     readonly r: Reporter,
@@ -218,10 +235,42 @@ class Lint {
     walkSteps(root, (v) => {
       this.visits.push(v)
       this.byPath.set(pathKey(v.path), v)
-      this.allNames.push(get(v.step, 'name'))
+      const n = get(v.step, 'name')
+      this.allNames.push(n)
+      this.allNameSet.add(name(n))
+      this.lastByName.set(name(n), v)
     })
     this.top = topSteps(root) ?? []
     this.refs = findReferences(root)
+    for (const ref of this.refs) {
+      const k = pathKey(ref.path)
+      const group = this.refsByPath.get(k)
+      if (group) group.push(ref)
+      else this.refsByPath.set(k, [ref])
+    }
+    this.top.forEach((s, i) => {
+      if (get(s, 'type') !== 'set_variable') return
+      const vars = get(s, 'variables')
+      if (isMap(vars))
+        for (const k of Object.keys(vars))
+          if (!this.firstTopVariable.has(k)) this.firstTopVariable.set(k, i)
+    })
+  }
+
+  listNames(list: readonly unknown[]): ListNames {
+    let out = this.listNamesCache.get(list)
+    if (!out) {
+      const first = new Map<string, number>()
+      const last = new Map<string, number>()
+      list.forEach((s, i) => {
+        const n = name(get(s, 'name'))
+        if (!first.has(n)) first.set(n, i)
+        last.set(n, i)
+      })
+      out = { first, last }
+      this.listNamesCache.set(list, out)
+    }
+    return out
   }
 
   warn(code: string, message: string, path: Path, stepPath?: Path, severity: Severity = 'warning') {
@@ -261,39 +310,28 @@ class Lint {
   }
 
   /** Names whose results exist when the step at `v` runs (§14.3, §15.1, §22 name resolution). */
-  runtimeVisible(v: StepVisit): { before: unknown[]; later: unknown[]; inLoop: boolean } {
-    const before: unknown[] = []
-    const later: unknown[] = []
-    let inLoop = false
-    for (const l of this.levels(v, true)) {
-      l.list.forEach((s, i) => (i < l.index ? before : later).push(get(s, 'name')))
-      if (l.container === 'loop') inLoop = true
+  runtimeVisible(v: StepVisit): { before: Names; later: Names; inLoop: boolean } {
+    const all = this.levels(v, true)
+    const levels = all.map((l) => ({ ...this.listNames(l.list), index: l.index }))
+    return {
+      before: (t) => levels.some((l) => (l.first.get(t) ?? Infinity) < l.index),
+      later: (t) => levels.some((l) => (l.last.get(t) ?? -1) >= l.index),
+      inLoop: all.some((l) => l.container === 'loop'),
     }
-    return { before, later, inLoop }
   }
 
   /** Names a `{{steps.X}}` can resolve: results present when the top-level step is pre-interpolated (§12.1, §14.4). */
-  templateVisible(v: StepVisit): unknown[] {
-    const before: unknown[] = []
-    for (const l of this.levels(v, false)) {
-      if (l.container === 'loop') continue
-      l.list.forEach((s, i) => {
-        if (i < l.index) before.push(get(s, 'name'))
-      })
-    }
-    return before
+  templateVisible(v: StepVisit): Names {
+    const levels = this.levels(v, false)
+      .filter((l) => l.container !== 'loop')
+      .map((l) => ({ ...this.listNames(l.list), index: l.index }))
+    return (t) => levels.some((l) => (l.first.get(t) ?? Infinity) < l.index)
   }
 
-  /** Variables set by top-level set_variable steps that run before the top-level step holding `v`. */
-  variablesBefore(v: StepVisit): Set<string> {
+  /** Whether a top-level set_variable step that runs before the top-level step holding `v` sets `variable`. */
+  variableBefore(v: StepVisit, variable: string): boolean {
     const topIndex = (v.ancestors[0] ?? v).index
-    const out = new Set<string>()
-    this.top.slice(0, topIndex).forEach((s) => {
-      if (get(s, 'type') !== 'set_variable') return
-      const vars = get(s, 'variables')
-      if (isMap(vars)) for (const k of Object.keys(vars)) out.add(k)
-    })
-    return out
+    return (this.firstTopVariable.get(variable) ?? Infinity) < topIndex
   }
 
   allVariables(): Set<string> {
@@ -313,10 +351,9 @@ class Lint {
       .map((a) => String(get(a.step, 'iterator')))
   }
 
-  producer(target: string, candidates: unknown[]): StepVisit | undefined {
-    // the nearest preceding step with that name
-    const vs = this.visits.filter((x) => name(get(x.step, 'name')) === target)
-    return candidates.some((c) => name(c) === target) ? vs[vs.length - 1] : undefined
+  producer(target: string, candidates: Names): StepVisit | undefined {
+    // the last step (in document order) with that name
+    return candidates(target) ? this.lastByName.get(target) : undefined
   }
 
   run() {
@@ -337,7 +374,8 @@ class Lint {
       const where = ref.path
       const sp = ref.stepPath
       const rt = this.runtimeVisible(v)
-      const isName = (list: unknown[]) => list.some((n) => name(n) === ref.target)
+      const isName = (names: Names) => names(ref.target)
+      const allNames: Names = (t) => this.allNameSet.has(t)
       const nested = v.container !== 'top'
       switch (ref.kind) {
         case 'previous_response': {
@@ -349,7 +387,7 @@ class Lint {
             )
             break
           }
-          const visible = [...rt.before, ...(rt.inLoop ? ['loop'] : [])]
+          const visible: Names = (t) => rt.before(t) || (rt.inLoop && t === 'loop')
           if (isName(visible)) {
             const prod = this.producer(ref.target, visible)
             if (prod && get(prod.step, 'type') === 'parallel_claude' && ref.extract === undefined)
@@ -373,7 +411,7 @@ class Lint {
             v.container === 'inline_pipeline' ||
             v.ancestors.some((a) => a.container === 'inline_pipeline')
           ) {
-            if (isName(this.allNames)) {
+            if (isName(allNames)) {
               this.warnRef(
                 ref,
                 lintCodes.inlineParentReference,
@@ -385,7 +423,7 @@ class Lint {
           this.warnRef(
             ref,
             lintCodes.unknownStep,
-            `No step named '${ref.target}' is visible here${isName(this.allNames) ? ' (that step is nested elsewhere, and its result is not visible from here)' : ''}; pipeline_ex does not check nested steps when loading, so this fails only at run time.`,
+            `No step named '${ref.target}' is visible here${isName(allNames) ? ' (that step is nested elsewhere, and its result is not visible from here)' : ''}; pipeline_ex does not check nested steps when loading, so this fails only at run time.`,
           )
           break
         }
@@ -408,7 +446,7 @@ class Lint {
             }
             break
           }
-          if (isName(this.allNames) || ref.target === name(get(v.step, 'name'))) {
+          if (isName(allNames) || ref.target === name(get(v.step, 'name'))) {
             const inLoop = v.container === 'loop' || v.ancestors.some((a) => a.container === 'loop')
             this.warnRef(
               ref,
@@ -434,15 +472,18 @@ class Lint {
         case 'condition_step': {
           if (ref.broken) break
           if (v.container === 'loop' && where[sp.length] === 'condition') break // ignored anyway
-          const visible = [...rt.before]
           const field = where[sp.length]
           const loopCondition = field === 'break_condition' || field === 'continue_condition'
           const type = get(v.step, 'type')
+          let body: ListNames | undefined
+          let withLoop = false
           if (loopCondition || (type === 'while_loop' && field === 'condition')) {
-            const body = get(v.step, 'steps')
-            if (Array.isArray(body)) visible.push(...body.map((s) => get(s, 'name')))
-            if (loopCondition) visible.push('loop')
+            const list = get(v.step, 'steps')
+            if (Array.isArray(list)) body = this.listNames(list)
+            if (loopCondition) withLoop = true
           }
+          const visible: Names = (t) =>
+            rt.before(t) || (body?.first.has(t) ?? false) || (withLoop && t === 'loop')
           if (isName(visible)) break
           const hint =
             ref.target === 'loop'
@@ -462,15 +503,17 @@ class Lint {
         case 'join_source': {
           if (ref.kind === 'data_source' && ref.span === undefined && ref.target.includes('.'))
             break // form rule
-          const vars = this.variablesBefore(v)
-          const visible = [...rt.before, ...(rt.inLoop ? ['loop'] : []), ...this.iterators(v)]
-          if (isName(visible) || (ref.span === undefined && vars.has(ref.target))) break
+          const iters = this.iterators(v)
+          const visible: Names = (t) =>
+            rt.before(t) || (rt.inLoop && t === 'loop') || iters.some((x) => name(x) === t)
+          if (isName(visible) || (ref.span === undefined && this.variableBefore(v, ref.target)))
+            break
           if (ref.kind !== 'data_source' && ref.span === undefined && ref.target.includes('.'))
             break // form rule
           this.warnRef(
             ref,
             lintCodes.unknownSource,
-            `'${ref.target}' is not ${ref.span === undefined ? 'a variable or ' : ''}a step that has run before this one, so the step fails at run time (${ref.kind === 'data_source' ? '"Step result not found"' : `"Input source '…' not found"`}).${ref.target === 'previous_response' ? ' `previous_response` here means a step literally named previous_response, not the step before: write `step_name:field.path`.' : ''}${ref.target.includes('.') && visible.some((x) => name(x) === ref.target.split('.')[0]) ? ` The dot is part of the name: separate the field path with a colon, \`previous_response:${ref.target.replace('.', ':')}\`.` : ''}`,
+            `'${ref.target}' is not ${ref.span === undefined ? 'a variable or ' : ''}a step that has run before this one, so the step fails at run time (${ref.kind === 'data_source' ? '"Step result not found"' : `"Input source '…' not found"`}).${ref.target === 'previous_response' ? ' `previous_response` here means a step literally named previous_response, not the step before: write `step_name:field.path`.' : ''}${ref.target.includes('.') && visible(ref.target.split('.')[0]!) ? ` The dot is part of the name: separate the field path with a colon, \`previous_response:${ref.target.replace('.', ':')}\`.` : ''}`,
           )
           break
         }
@@ -484,7 +527,7 @@ class Lint {
             )
             break
           }
-          if (this.variablesBefore(v).has(ref.target)) break
+          if (this.variableBefore(v, ref.target)) break
           this.warnRef(
             ref,
             lintCodes.unknownVariable,
@@ -513,7 +556,7 @@ class Lint {
             !isNil(get(v.step, 'pipeline_file'))
           )
             break
-          if (children.list.some((s) => name(get(s, 'name')) === ref.target)) break
+          if (this.listNames(children.list).first.has(ref.target)) break
           this.warnRef(
             ref,
             lintCodes.unknownPipelineOutput,
@@ -662,11 +705,12 @@ class Lint {
   duplicates(listPath: Path) {
     const list = getAt(this.root, listPath)
     if (!Array.isArray(list)) return
-    const seen: unknown[] = []
+    const seen = new SameIndex()
     list.forEach((s, i) => {
       const n = get(s, 'name')
       if (isNil(n)) return
-      const earlier = seen.findIndex((x) => same(x, n))
+      const earlier = seen.indexOf(n)
+      seen.add(n)
       if (earlier >= 0)
         this.warn(
           lintCodes.duplicateName,
@@ -674,7 +718,6 @@ class Lint {
           [...listPath, i, 'name'],
           [...listPath, i],
         )
-      seen.push(n)
     })
   }
 
@@ -1137,12 +1180,11 @@ class Lint {
           }
         }
         if (inLoopBody)
-          for (const ref of this.refs)
+          for (const ref of this.refsByPath.get(pathKey(p)) ?? [])
             if (
               ref.kind === 'variable' &&
               !ref.broken &&
               !FAKE_BUILTINS.has(ref.target) &&
-              pathKey(ref.path) === pathKey(p) &&
               ref.span
             )
               this.warn(

@@ -8,7 +8,18 @@ import type { Path } from '../diagnostics.js'
 import { walk } from '../yaml/read.js'
 import { isAlias, isMap as isYamlMap, isScalar } from 'yaml'
 import { acceptedStepTypes, promptRequiredTypes } from '../format/catalogue.js'
-import { CRASH_NOTE, exStr, get, has, isMap, isNil, same, show, type Reporter } from './context.js'
+import {
+  CRASH_NOTE,
+  exStr,
+  get,
+  has,
+  isMap,
+  isNil,
+  SameIndex,
+  same,
+  show,
+  type Reporter,
+} from './context.js'
 
 export const loaderCodes = {
   missingWorkflow: 'LOADER_MISSING_WORKFLOW',
@@ -224,9 +235,10 @@ export function checkLoader(r: Reporter, root: unknown): void {
 
   // 4. References (pipeline_ex only gets here when every step passed; they are independent errors)
   const names = steps.map((s) => (isMap(s) ? get(s, 'name') : null))
+  const nameIndex = new SameIndex(names)
   steps.forEach((step, i) => {
     if (!isMap(step)) return
-    scanReferences(r, step, ['workflow', 'steps', i], names, failed.has(i))
+    scanReferences(r, step, ['workflow', 'steps', i], names, nameIndex, failed.has(i))
   })
 }
 
@@ -536,6 +548,7 @@ function scanReferences(
   step: Record<string, unknown>,
   sp: Path,
   names: readonly unknown[],
+  nameIndex: SameIndex,
   stepFailed: boolean,
 ) {
   const prompt = get(step, 'prompt')
@@ -586,7 +599,7 @@ function scanReferences(
     if (get(part, 'type') !== 'previous_response') return
     const target = get(part, 'step')
     if (isNil(target) && checkedByLoader) return // already reported as a missing `step`
-    if (!names.some((x) => same(x, target))) bad.push({ j, target })
+    if (nameIndex.indexOf(target) < 0) bad.push({ j, target })
   })
   const list = bad.map((b) => exStr(b.target))
   const printable = list.every((x) => x !== undefined) && n !== undefined
