@@ -28,6 +28,7 @@ import {
   layoutMap,
   writePlace,
   writeSlots,
+  getIn,
 } from './shape.js'
 import { syncMap, syncTextByDiff } from './sync.js'
 
@@ -341,10 +342,4 @@ function assignOrders(keys: readonly (string | undefined)[]): string[] {
 export function between(before: string | null, after: string | null, n: number): string[] {
   if (before !== null && after !== null && before >= after) after = null
   return n === 1 ? [generateKeyBetween(before, after)] : generateNKeysBetween(before, after, n)
-}
-
-function getIn(value: unknown, path: Path): unknown {
-  let cur = value
-  for (const k of path) cur = isPlainObject(cur) ? cur[String(k)] : undefined
-  return cur
 }

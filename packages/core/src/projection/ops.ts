@@ -25,6 +25,7 @@ import {
   writePlace,
   writeSlots,
   docKeys,
+  getIn,
 } from './shape.js'
 import { syncText } from './sync.js'
 
@@ -435,16 +436,6 @@ function resolveHolder(root: Y.Map<unknown>, path: Path): Holder | undefined {
     }
   }
   return undefined
-}
-
-function getIn(value: unknown, path: Path): unknown {
-  let cur = value
-  for (const k of path) {
-    if (Array.isArray(cur) && typeof k === 'number') cur = cur[k]
-    else if (isPlainObject(cur)) cur = cur[String(k)]
-    else return undefined
-  }
-  return cur
 }
 
 export interface StepNote {

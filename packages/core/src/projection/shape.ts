@@ -240,6 +240,17 @@ export function orderKeys(keys: readonly string[]): string[] {
   })
 }
 
+/** The value at `path` inside a plain value, or undefined where the path leaves it. */
+export function getIn(value: unknown, path: Path): unknown {
+  let cur = value
+  for (const k of path) {
+    if (Array.isArray(cur) && typeof k === 'number') cur = cur[k]
+    else if (isPlainObject(cur)) cur = cur[String(k)]
+    else return undefined
+  }
+  return cur
+}
+
 /** Sets `value` at `path` inside a plain object, creating maps on the way. */
 export function setIn(target: Record<string, unknown>, path: Path, value: unknown): void {
   let cur: Record<string, unknown> = target
