@@ -1,0 +1,2 @@
+export type { LogFields, Logger, LogLevel, LoggerOptions } from './logger.js'
+export { createLogger, silentLogger } from './logger.js'
