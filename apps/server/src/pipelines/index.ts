@@ -1,0 +1,2 @@
+export type { PipelineSummary } from './summary.js'
+export { summarizeDocument, summarizeState } from './summary.js'
