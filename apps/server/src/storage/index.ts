@@ -1,0 +1,15 @@
+export type {
+  AppendItem,
+  CredentialKind,
+  OpenStoreOptions,
+  PipelineInfo,
+  RenderedPipeline,
+  Role,
+  Store,
+  StoredDocument,
+  User,
+} from './store.js'
+export type { StoreErrorCode } from './errors.js'
+export { StoreError } from './errors.js'
+export { openStore } from './open.js'
+export { UPDATES_CHANNEL, mergeState } from './sql-store.js'

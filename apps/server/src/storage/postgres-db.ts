@@ -1,0 +1,53 @@
+import postgres from 'postgres'
+import type { Logger } from '../logging/index.js'
+import type { Db, Param, Queryable } from './sql.js'
+import { normaliseRow } from './sql.js'
+
+export interface PostgresDbOptions {
+  url: string
+  poolSize?: number
+  logger: Logger
+}
+
+/** PostgreSQL through postgres.js: a pool, `sql.begin` transactions, a dedicated LISTEN connection. */
+export function openPostgresDb(options: PostgresDbOptions): Db {
+  const { logger } = options
+  const sql = postgres(options.url, {
+    max: options.poolSize ?? 10,
+    onnotice: (notice) => logger.debug('postgres notice', { notice: notice.message }),
+    connection: { application_name: 'weft-server' },
+  })
+
+  const run = async <T extends object>(
+    target: postgres.Sql | postgres.TransactionSql,
+    text: string,
+    params: ReadonlyArray<Param> = [],
+  ): Promise<T[]> => {
+    // unsafe(text, params) sends the values as bind parameters; only the text is SQL.
+    const rows = await target.unsafe(text, params as postgres.ParameterOrJSON<never>[])
+    return rows.map((row) => normaliseRow<T>(row as Record<string, unknown>))
+  }
+
+  return {
+    kind: 'postgres',
+    query: (text, params) => run(sql, text, params),
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      const result = await sql.begin((tx) => fn({ query: (text, params) => run(tx, text, params) }))
+      return result as T
+    },
+    async listen(channel, onNotify, onReconnect) {
+      let connects = 0
+      const { unlisten } = await sql.listen(channel, onNotify, () => {
+        connects += 1
+        if (connects > 1) {
+          logger.info('listener reconnected', { channel })
+          onReconnect?.()
+        }
+      })
+      return unlisten
+    },
+    async close() {
+      await sql.end({ timeout: 5 })
+    },
+  }
+}

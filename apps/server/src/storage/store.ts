@@ -1,0 +1,161 @@
+import type { Logger } from '../logging/index.js'
+
+export type Role = 'owner' | 'editor' | 'viewer'
+
+export interface User {
+  id: string
+  email: string
+  isAdmin: boolean
+  createdAt: Date
+}
+
+export interface PipelineInfo {
+  id: string
+  name: string
+  description: string
+  role: Role
+  epoch: string
+  createdAt: Date
+  updatedAt: Date
+}
+
+export type CredentialKind = 'session' | 'token'
+
+/** The snapshot (if any) first, then the log entries in seq order. */
+export interface StoredDocument {
+  epoch: string
+  headSeq: number
+  updates: Uint8Array[]
+}
+
+export interface AppendItem {
+  pipelineId: string
+  updates: Uint8Array[]
+}
+
+export interface RenderedPipeline {
+  yaml: string
+  name: string
+  description: string
+  search: string
+}
+
+export interface Store {
+  readonly kind: 'postgres' | 'pglite'
+  close(): Promise<void>
+
+  // users
+  countUsers(): Promise<number>
+  /** Emails are stored lower-cased. StoreError 'EMAIL_TAKEN' on a duplicate (case-insensitive). */
+  createUser(input: { email: string; passwordHash: string; isAdmin: boolean }): Promise<User>
+  findUserByEmail(email: string): Promise<(User & { passwordHash: string }) | null>
+  findUserById(id: string): Promise<User | null>
+
+  // credentials (hash = the caller's sha-256 of the secret; secrets never reach storage)
+  /** StoreError 'CONFLICT' when the hash exists, 'NOT_FOUND' when the user does not. */
+  createCredential(input: {
+    kind: CredentialKind
+    hash: string
+    userId: string
+    name?: string
+    expiresAt: Date | null
+  }): Promise<void>
+  /** null when missing, expired (expiresAt <= now) or revoked. */
+  findCredential(kind: CredentialKind, hash: string, now: Date): Promise<User | null>
+  /** true when a live credential was revoked now, false when missing or already revoked. */
+  revokeCredential(kind: CredentialKind, hash: string, now: Date): Promise<boolean>
+  /**
+   * For open sockets: each item's current role on its pipeline, or null when the credential is
+   * gone/expired/revoked, the pipeline is deleted, or access was removed. ONE query for the list.
+   */
+  resolveAccess(
+    items: ReadonlyArray<{ kind: CredentialKind; hash: string; pipelineId: string }>,
+    now: Date,
+  ): Promise<Array<Role | null>>
+
+  // pipelines
+  /**
+   * `state` (Y.encodeStateAsUpdate) becomes the first snapshot (snapshot_seq 0); the owner gets an
+   * 'owner' access row; one transaction. StoreError 'CONFLICT' when the id exists (even deleted),
+   * 'NOT_FOUND' when the owner does not exist.
+   */
+  createPipeline(input: {
+    id: string
+    ownerId: string
+    name: string
+    description: string
+    epoch: string
+    state: Uint8Array
+    yaml: string
+    search: string
+  }): Promise<void>
+  /** Pipelines the user has any role on, newest updated first, not deleted. */
+  listPipelines(userId: string): Promise<PipelineInfo[]>
+  /** null when missing, deleted or no access. */
+  getPipeline(id: string, userId: string): Promise<PipelineInfo | null>
+  /** true when the pipeline exists and is not deleted. */
+  pipelineExists(id: string): Promise<boolean>
+  /** null when no access, or the pipeline is missing or deleted. */
+  getRole(pipelineId: string, userId: string): Promise<Role | null>
+  /** Upsert; null removes. StoreError 'NOT_FOUND' when the pipeline or user does not exist. */
+  setRole(pipelineId: string, userId: string, role: Role | null): Promise<void>
+  /**
+   * Soft delete (deleted_at = now): the pipeline disappears from every read and from
+   * appendUpdates. StoreError 'NOT_FOUND' when it never existed; deleting twice is a no-op.
+   */
+  deletePipeline(id: string, now: Date): Promise<void>
+  /** The stored yaml/name/description as of the last compaction (or creation). */
+  getPipelineText(id: string): Promise<{ yaml: string; name: string; description: string } | null>
+
+  // the document log (used by the relay)
+  /** null when missing or deleted. Read in one statement, so it is consistent with compaction. */
+  loadDocument(pipelineId: string): Promise<StoredDocument | null>
+  /**
+   * ONE transaction for the whole batch (group commit). Per pipeline (rows locked in sorted id
+   * order): bump head_seq under the row lock so that seq order equals commit order, insert the
+   * rows, NOTIFY 'weft_updates' with `${pipelineId} ${headSeq}`. Resolves only after COMMIT.
+   * Returns the new headSeq per pipeline; pipelines that are missing or deleted are absent from
+   * the map (their updates are dropped), as are items with no updates.
+   */
+  appendUpdates(batch: ReadonlyArray<AppendItem>): Promise<Map<string, number>>
+  /**
+   * Entries with seq > afterSeq; when afterSeq < snapshot_seq (rows compacted away) the snapshot
+   * comes first, then the entries after it. StoreError 'NOT_FOUND' when missing or deleted.
+   */
+  readUpdatesSince(
+    pipelineId: string,
+    afterSeq: number,
+  ): Promise<{ epoch: string; headSeq: number; updates: Uint8Array[] }>
+  /**
+   * LISTEN weft_updates. onReconnect fires after the listener re-connects (not on the first
+   * connect), so the caller can re-read what it may have missed. Resolves once listening.
+   */
+  subscribeUpdates(
+    onUpdate: (pipelineId: string, headSeq: number) => void,
+    onReconnect?: () => void,
+  ): Promise<() => Promise<void>>
+  /**
+   * In one transaction (row locked FOR UPDATE): merge snapshot + all log rows, write the new
+   * snapshot with snapshot_seq = highest merged seq, refresh yaml/name/description/search from
+   * render(mergedState), delete the merged rows. A crash leaves the old or the new state, never
+   * a mix. Safe to run concurrently (the second one merges 0). StoreError 'NOT_FOUND' when the
+   * pipeline is missing or deleted. If render throws, nothing changes and the error propagates.
+   */
+  compact(
+    pipelineId: string,
+    render: (state: Uint8Array) => RenderedPipeline,
+  ): Promise<{ merged: number; headSeq: number }>
+  storageSize(
+    pipelineId: string,
+  ): Promise<{ snapshotBytes: number; logBytes: number; logRows: number }>
+}
+
+export interface OpenStoreOptions {
+  /** postgres://… → PostgreSQL via postgres.js. */
+  databaseUrl?: string
+  /** Without databaseUrl: PGlite at this directory (created on first start). Neither: in memory. */
+  dataDir?: string
+  logger?: Logger
+  /** postgres.js pool size (default 10). The LISTEN connection is one more. */
+  poolSize?: number
+}

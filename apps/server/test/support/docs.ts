@@ -1,0 +1,94 @@
+/** Real Yjs pipeline documents for storage tests, built with @weft/core. */
+import { exportYaml, importYaml, readPipeline } from '@weft/core'
+import * as Y from 'yjs'
+
+export const sampleYaml = (name: string, steps = 2) =>
+  [
+    'workflow:',
+    `  name: ${name}`,
+    '  description: a test pipeline',
+    '  steps:',
+    ...Array.from({ length: steps }, (_, i) => [
+      `    - name: step_${i}`,
+      '      type: claude',
+      '      prompt:',
+      '        - type: static',
+      `          content: "do thing ${i}"`,
+    ]).flat(),
+    '',
+  ].join('\n')
+
+/** A doc that records every update it makes, as the relay would receive them. */
+export class RecordingDoc {
+  readonly doc = new Y.Doc()
+  readonly updates: Uint8Array[] = []
+
+  constructor(yaml?: string) {
+    if (yaml !== undefined) {
+      const result = importYaml(this.doc, yaml)
+      if (!result.ok) throw new Error('sample yaml did not import')
+    }
+    this.doc.on('update', (update: Uint8Array) => this.updates.push(update))
+  }
+
+  state(): Uint8Array {
+    return Y.encodeStateAsUpdate(this.doc)
+  }
+
+  /** Edits the YAML (through importYaml) and returns the updates this produced. */
+  edit(yaml: string): Uint8Array[] {
+    const before = this.updates.length
+    const result = importYaml(this.doc, yaml)
+    if (!result.ok) throw new Error('edit did not import')
+    return this.updates.slice(before)
+  }
+
+  /** Types into the source text: many small updates, like a user typing. */
+  type(text: string): Uint8Array[] {
+    const before = this.updates.length
+    const source = this.doc.getText('source')
+    for (const ch of text) source.insert(source.length, ch)
+    return this.updates.slice(before)
+  }
+}
+
+/** A new doc holding exactly these updates, applied in order. */
+export function docFrom(updates: readonly Uint8Array[]): Y.Doc {
+  const doc = new Y.Doc()
+  for (const update of updates) Y.applyUpdate(doc, update)
+  return doc
+}
+
+/** Everything that matters about a doc's content, for equality checks. */
+export function contentOf(doc: Y.Doc): {
+  yaml: string
+  value: unknown
+  source: string
+  sv: string
+} {
+  return {
+    yaml: exportYaml(doc),
+    value: readPipeline(doc).value,
+    source: doc.getText('source').toString(),
+    sv: Buffer.from(Y.encodeStateVector(doc)).toString('hex'),
+  }
+}
+
+/** What the server stores in yaml/name/description/search after compaction. */
+export function renderPipeline(state: Uint8Array): {
+  yaml: string
+  name: string
+  description: string
+  search: string
+} {
+  const doc = docFrom([state])
+  try {
+    const yaml = exportYaml(doc)
+    const workflow = (readPipeline(doc).value as { workflow?: Record<string, unknown> }).workflow
+    const name = typeof workflow?.name === 'string' ? workflow.name : ''
+    const description = typeof workflow?.description === 'string' ? workflow.description : ''
+    return { yaml, name, description, search: yaml }
+  } finally {
+    doc.destroy()
+  }
+}
