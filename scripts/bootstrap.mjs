@@ -56,8 +56,12 @@ switch (job) {
     break
   case 'start':
     must(...p('exec', 'turbo', 'run', 'build', '--output-logs=errors-only'))
+    // The server serves the built web app; it does not depend on it, so the path is given here.
     process.exit(
-      run('node', [join(root, 'apps/cli/bin/weft.js'), ...(args.length ? args : ['--help'])]),
+      run('node', [join(root, 'apps/server/bin/weft-server.js'), ...args], {
+        env: { WEFT_WEB_DIR: join(root, 'apps/web/dist'), ...env },
+        cwd: process.env.INIT_CWD ?? process.cwd(),
+      }),
     )
   case 'weft':
     must(...p('exec', 'turbo', 'run', 'build', '--filter=@weft/cli', '--output-logs=errors-only'))

@@ -1,0 +1,54 @@
+/**
+ * Every failure a client sees has one shape, `{ error: { code, message, details? } }`, with a
+ * stable code to branch on; the message is for people.
+ */
+import type { Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { Logger } from '../logging/index.js'
+
+export const errorCodes = {
+  BAD_REQUEST: 'BAD_REQUEST',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  PIPELINE_NOT_FOUND: 'PIPELINE_NOT_FOUND',
+  USER_NOT_FOUND: 'USER_NOT_FOUND',
+  EMAIL_TAKEN: 'EMAIL_TAKEN',
+  INVALID_PIPELINE: 'INVALID_PIPELINE',
+  OWN_ROLE: 'OWN_ROLE',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  INTERNAL: 'INTERNAL',
+} as const
+export type ErrorCode = (typeof errorCodes)[keyof typeof errorCodes]
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+export function errorBody(code: ErrorCode, message: string, details?: unknown) {
+  return { error: details === undefined ? { code, message } : { code, message, details } }
+}
+
+export function handleError(logger: Logger) {
+  return (error: Error, c: Context) => {
+    if (error instanceof ApiError) {
+      return c.json(errorBody(error.code, error.message, error.details), error.status)
+    }
+    if (error instanceof HTTPException && error.status < 500) {
+      const code = error.status === 413 ? errorCodes.PAYLOAD_TOO_LARGE : errorCodes.BAD_REQUEST
+      return c.json(errorBody(code, error.message || 'Bad request'), error.status)
+    }
+    logger.error('request failed', { error, method: c.req.method, path: c.req.path })
+    return c.json(errorBody(errorCodes.INTERNAL, 'Internal server error'), 500)
+  }
+}

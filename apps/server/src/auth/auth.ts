@@ -1,0 +1,161 @@
+/**
+ * Who is calling. A request carries one of: the session cookie (the web app), a bearer token in
+ * `Authorization` (scripts, the CLI), or, on the sync socket, a token in the subprotocol list
+ * (`weft-token.<token>`), because browsers cannot set headers on a WebSocket and a token in the
+ * URL would end up in proxy logs.
+ */
+import type { CredentialKind, Store, User } from '../storage/index.js'
+import type { Logger } from '../logging/index.js'
+import {
+  decoyPasswordHash,
+  hashPassword,
+  hashSecret,
+  newSecret,
+  verifyPassword,
+} from './secrets.js'
+
+export const SESSION_COOKIE = 'weft_session'
+export const TOKEN_PROTOCOL_PREFIX = 'weft-token.'
+/** The admin made on first start when WEFT_ADMIN_EMAIL/WEFT_ADMIN_PASSWORD are not set. */
+export const FIRST_ADMIN_EMAIL = 'admin@weft.local'
+
+export interface Credential {
+  readonly kind: CredentialKind
+  /** SHA-256 of the secret; the secret itself is never kept. */
+  readonly hash: string
+}
+
+export interface Caller {
+  readonly user: User
+  readonly credential: Credential
+}
+
+export interface AuthOptions {
+  readonly store: Store
+  readonly now: () => Date
+  readonly sessionTtlMs: number
+}
+
+export class Auth {
+  constructor(private readonly options: AuthOptions) {}
+
+  /** Creates the configured admin on a database without users; a no-op otherwise. */
+  async ensureAdmin(
+    admin: { email: string; password: string } | undefined,
+    logger: Logger,
+  ): Promise<void> {
+    const { store } = this.options
+    if ((await store.countUsers()) > 0) return
+    // A fresh install with no admin configured still has to be usable: make one with a random
+    // password and say it once, in the log only the operator reads.
+    const generated = admin === undefined
+    const { email, password } = admin ?? {
+      email: FIRST_ADMIN_EMAIL,
+      password: newSecret().slice(0, 20),
+    }
+    const user = await store.createUser({
+      email,
+      passwordHash: await hashPassword(password),
+      isAdmin: true,
+    })
+    if (generated) {
+      logger.warn('created the first admin; sign in with this password, shown only once', {
+        email: user.email,
+        password,
+      })
+    } else {
+      logger.info('created the admin user', { email: user.email })
+    }
+  }
+
+  /** The user with this email and password, or null; takes the same time either way. */
+  async checkPassword(email: string, password: string): Promise<User | null> {
+    const found = await this.options.store.findUserByEmail(email)
+    const ok = await verifyPassword(password, found?.passwordHash ?? (await decoyPasswordHash))
+    if (!found || !ok) return null
+    const { passwordHash: _, ...user } = found
+    return user
+  }
+
+  async createUser(input: {
+    email: string
+    password: string
+    isAdmin?: boolean | undefined
+  }): Promise<User> {
+    return this.options.store.createUser({
+      email: input.email,
+      passwordHash: await hashPassword(input.password),
+      isAdmin: input.isAdmin ?? false,
+    })
+  }
+
+  /** A new session for the web app; returns the secret for the cookie and when it expires. */
+  async startSession(userId: string): Promise<{ secret: string; expiresAt: Date }> {
+    const secret = newSecret()
+    const expiresAt = new Date(this.options.now().getTime() + this.options.sessionTtlMs)
+    await this.options.store.createCredential({
+      kind: 'session',
+      hash: hashSecret(secret),
+      userId,
+      expiresAt,
+    })
+    return { secret, expiresAt }
+  }
+
+  async issueToken(userId: string, name: string, expiresAt: Date | null = null): Promise<string> {
+    const secret = newSecret()
+    await this.options.store.createCredential({
+      kind: 'token',
+      hash: hashSecret(secret),
+      userId,
+      name,
+      expiresAt,
+    })
+    return secret
+  }
+
+  async revoke(credential: Credential): Promise<boolean> {
+    return this.options.store.revokeCredential(credential.kind, credential.hash, this.options.now())
+  }
+
+  /** Resolves a secret of the given kind to its user, or null when unknown, expired or revoked. */
+  async resolve(kind: CredentialKind, secret: string | undefined): Promise<Caller | null> {
+    if (secret === undefined || secret === '' || secret.length > 200) return null
+    const credential = { kind, hash: hashSecret(secret) }
+    const user = await this.options.store.findCredential(kind, credential.hash, this.options.now())
+    return user ? { user, credential } : null
+  }
+
+  /** A bearer token wins over the cookie, so a script is never mistaken for a browser session. */
+  async fromHeaders(headers: {
+    authorization?: string | undefined
+    cookie?: string | undefined
+    protocols?: readonly string[]
+  }): Promise<Caller | null> {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1]
+    if (bearer !== undefined) return this.resolve('token', bearer)
+    const fromProtocol = headers.protocols
+      ?.find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX))
+      ?.slice(TOKEN_PROTOCOL_PREFIX.length)
+    if (fromProtocol !== undefined) return this.resolve('token', fromProtocol)
+    return this.resolve('session', readCookie(headers.cookie, SESSION_COOKIE))
+  }
+}
+
+/** The offered WebSocket subprotocols, from the `Sec-WebSocket-Protocol` request header. */
+export function offeredProtocols(header: string | null | undefined): string[] {
+  if (!header) return []
+  return header
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+}
+
+function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=')
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim()
+  }
+  return undefined
+}
