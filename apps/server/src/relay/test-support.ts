@@ -1,0 +1,324 @@
+/**
+ * For the relay's tests only: a real Hono server on port 0 with the sync route, a real store, and
+ * stock y-websocket clients. Authorization is a token → principal map read from the
+ * `weft-token.<token>` subprotocol (the real one is the lead's, in src/auth).
+ */
+import { randomBytes } from 'node:crypto'
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import { importYaml } from '@weft/core'
+import { Hono } from 'hono'
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import { WebSocket } from 'ws'
+import * as authProtocol from 'y-protocols/auth'
+import { WebsocketProvider } from 'y-websocket'
+import * as Y from 'yjs'
+import { silentLogger } from '../logging/index.js'
+import { createMetrics } from '../metrics/index.js'
+import type { Metrics } from '../metrics/index.js'
+import type { Store } from '../storage/index.js'
+import { Relay } from './relay.js'
+import { createSyncRoute, createSyncSocketServer, parseProtocols, Subprotocol } from './route.js'
+import type { Principal, RelayLimits, Timers } from './types.js'
+import type { Role } from './types.js'
+
+export const sampleYaml = (name: string, steps = 2): string =>
+  [
+    'workflow:',
+    `  name: ${name}`,
+    '  description: a test pipeline',
+    '  steps:',
+    ...Array.from({ length: steps }, (_, i) => [
+      `    - name: step_${i}`,
+      '      type: claude',
+      '      prompt:',
+      '        - type: static',
+      `          content: "do thing ${i}"`,
+    ]).flat(),
+    '',
+  ].join('\n')
+
+export interface RelayServer {
+  readonly url: string
+  readonly relay: Relay
+  readonly metrics: Metrics
+  readonly store: Store
+  /** A token that authorizes as this principal. */
+  user(role: Role, name?: string): Promise<{ token: string; principal: Principal }>
+  /** Creates a pipeline from YAML; returns its id and epoch. */
+  pipeline(yaml?: string): Promise<{ id: string; epoch: string }>
+  close(): Promise<void>
+}
+
+let seq = 0
+const newId = () =>
+  `${Date.now().toString(36)}${(seq++).toString(36)}${randomBytes(4).toString('hex')}`
+
+export async function startRelayServer(
+  store: Store,
+  options: { limits?: Partial<RelayLimits>; timers?: Timers } = {},
+): Promise<RelayServer> {
+  const metrics = createMetrics()
+  const relay = new Relay({
+    store,
+    metrics,
+    logger: silentLogger,
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.timers ? { timers: options.timers } : {}),
+  })
+  await relay.start()
+  const principals = new Map<string, Principal>()
+  const app = new Hono()
+  app.get(
+    '/sync/:pipelineId',
+    createSyncRoute(relay, async (c) => {
+      const token = parseProtocols(c.req.header('sec-websocket-protocol'))
+        .find((p) => p.startsWith(Subprotocol.tokenPrefix))
+        ?.slice(Subprotocol.tokenPrefix.length)
+      const principal = token === undefined ? undefined : principals.get(token)
+      if (principal === undefined) return c.json({ error: { code: 'UNAUTHENTICATED' } }, 401)
+      return { principal }
+    }),
+  )
+  const wss = createSyncSocketServer()
+  const server = serve({
+    fetch: app.fetch,
+    port: 0,
+    hostname: '127.0.0.1',
+    websocket: { server: wss },
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve)
+    server.once('error', reject)
+  })
+  const port = (server.address() as AddressInfo).port
+  let owner: string | undefined
+  return {
+    url: `ws://127.0.0.1:${port}/sync`,
+    relay,
+    metrics,
+    store,
+    async user(role, name = role) {
+      const email = `${name}-${newId()}@example.com`
+      const user = await store.createUser({ email, passwordHash: 'x', isAdmin: false })
+      const token = newId()
+      const principal: Principal = {
+        userId: user.id,
+        email,
+        role,
+        credential: { kind: 'token', hash: token },
+      }
+      principals.set(token, principal)
+      return { token, principal }
+    },
+    async pipeline(yaml = sampleYaml('test')) {
+      owner ??= (
+        await store.createUser({
+          email: `owner-${newId()}@example.com`,
+          passwordHash: 'x',
+          isAdmin: false,
+        })
+      ).id
+      const doc = new Y.Doc()
+      const result = importYaml(doc, yaml)
+      if (!result.ok) throw new Error('sample yaml did not import')
+      const id = newId()
+      const epoch = newId()
+      await store.createPipeline({
+        id,
+        ownerId: owner,
+        name: 'test',
+        description: '',
+        epoch,
+        state: Y.encodeStateAsUpdate(doc),
+        yaml,
+        search: '',
+      })
+      doc.destroy()
+      return { id, epoch }
+    },
+    async close() {
+      await relay.close()
+      wss.close()
+      ;(server as { closeAllConnections?: () => void }).closeAllConnections?.()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}
+
+export interface TestClient {
+  readonly doc: Y.Doc
+  readonly provider: WebsocketProvider
+  /** Saved acks received (state vectors). */
+  readonly acks: Array<Map<number, number>>
+  /** "permission denied" reasons received. */
+  readonly denied: string[]
+  /** Close events seen. */
+  readonly closes: Array<{ code: number; reason: string }>
+  synced(): Promise<void>
+  /** Every (client, clock) of the local state vector is covered by the latest ack. */
+  saved(): boolean
+  destroy(): void
+}
+
+export function connect(
+  server: Pick<RelayServer, 'url'>,
+  pipelineId: string,
+  token: string,
+  options: {
+    acks?: boolean
+    epoch?: string
+    doc?: Y.Doc
+    handleAcks?: boolean
+    connect?: boolean
+  } = {},
+): TestClient {
+  const doc = options.doc ?? new Y.Doc()
+  const protocols = [
+    Subprotocol.weft,
+    `${Subprotocol.tokenPrefix}${token}`,
+    ...(options.acks ? [Subprotocol.ack] : []),
+    ...(options.epoch === undefined ? [] : [`${Subprotocol.epochPrefix}${options.epoch}`]),
+  ]
+  const provider = new WebsocketProvider(server.url, pipelineId, doc, {
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+    protocols,
+    connect: options.connect ?? true,
+    maxBackoffTime: 200,
+  })
+  const acks: Array<Map<number, number>> = []
+  const denied: string[] = []
+  const closes: Array<{ code: number; reason: string }> = []
+  if (options.acks || options.handleAcks) {
+    provider.messageHandlers[100] = (_encoder, decoder) => {
+      const sv = Y.decodeStateVector(decoding.readVarUint8Array(decoder))
+      acks.push(sv)
+    }
+  }
+  provider.messageHandlers[2] = (_encoder, decoder) => {
+    authProtocol.readAuthMessage(decoder, doc, (_doc, reason) => denied.push(reason))
+  }
+  provider.on('connection-close', (event) => {
+    if (event) closes.push({ code: event.code, reason: event.reason })
+  })
+  return {
+    doc,
+    provider,
+    acks,
+    denied,
+    closes,
+    synced: () =>
+      waitFor(() => provider.synced, `client synced to ${pipelineId}`).then(() => undefined),
+    saved() {
+      const last = acks.at(-1)
+      if (last === undefined) return false
+      for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(doc))) {
+        if ((last.get(client) ?? 0) < clock) return false
+      }
+      return true
+    },
+    destroy() {
+      provider.destroy()
+    },
+  }
+}
+
+/** Polls `check` until it is truthy (no timing assertions: a generous deadline only). */
+export async function waitFor<T>(
+  check: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await check()
+    if (value) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+/** A raw `ws` client speaking the protocol by hand, for what a stock client never sends. */
+export class RawClient {
+  readonly messages: Uint8Array[] = []
+  closed: { code: number; reason: string } | null = null
+  readonly opened: Promise<void>
+  readonly ws: WebSocket
+
+  constructor(url: string, pipelineId: string, protocols: string[]) {
+    this.ws = new WebSocket(`${url}/${pipelineId}`, protocols)
+    this.ws.binaryType = 'nodebuffer'
+    this.ws.on('message', (data: Buffer) => this.messages.push(new Uint8Array(data)))
+    this.ws.on('close', (code, reason) => (this.closed = { code, reason: reason.toString() }))
+    this.ws.on('error', () => {})
+    this.opened = new Promise((resolve, reject) => {
+      this.ws.once('open', () => resolve())
+      this.ws.once('close', (code) => reject(new Error(`closed ${code} before open`)))
+    })
+  }
+
+  send(data: Uint8Array): void {
+    this.ws.send(data)
+  }
+
+  /** Messages of a type (first varUint). */
+  ofType(type: number): Uint8Array[] {
+    return this.messages.filter((m) => decoding.readVarUint(decoding.createDecoder(m)) === type)
+  }
+
+  whenClosed(): Promise<{ code: number; reason: string }> {
+    return waitFor(() => this.closed, 'socket close').then(
+      (closed) => closed ?? { code: 0, reason: '' },
+    )
+  }
+
+  close(): void {
+    this.ws.terminate()
+  }
+}
+
+/** Frames by hand. */
+export const frames = {
+  syncStep1(sv: Uint8Array): Uint8Array {
+    const e = encoding.createEncoder()
+    encoding.writeVarUint(e, 0)
+    encoding.writeVarUint(e, 0)
+    encoding.writeVarUint8Array(e, sv)
+    return encoding.toUint8Array(e)
+  },
+  update(update: Uint8Array): Uint8Array {
+    const e = encoding.createEncoder()
+    encoding.writeVarUint(e, 0)
+    encoding.writeVarUint(e, 2)
+    encoding.writeVarUint8Array(e, update)
+    return encoding.toUint8Array(e)
+  },
+  awareness(entries: Array<{ clientId: number; clock: number; state: unknown }>): Uint8Array {
+    const inner = encoding.createEncoder()
+    encoding.writeVarUint(inner, entries.length)
+    for (const entry of entries) {
+      encoding.writeVarUint(inner, entry.clientId)
+      encoding.writeVarUint(inner, entry.clock)
+      encoding.writeVarString(inner, JSON.stringify(entry.state))
+    }
+    const e = encoding.createEncoder()
+    encoding.writeVarUint(e, 1)
+    encoding.writeVarUint8Array(e, encoding.toUint8Array(inner))
+    return encoding.toUint8Array(e)
+  },
+}
+
+/** Reads the sync updates (step 2 and update) out of raw messages into a doc. */
+export function applyRawSync(doc: Y.Doc, messages: readonly Uint8Array[]): void {
+  for (const message of messages) {
+    const d = decoding.createDecoder(message)
+    if (decoding.readVarUint(d) !== 0) continue
+    const sub = decoding.readVarUint(d)
+    if (sub === 1 || sub === 2) Y.applyUpdate(doc, decoding.readVarUint8Array(d))
+  }
+}
+
+/** The text of the doc's 'source' Y.Text (what the stock clients edit in these tests). */
+export const sourceOf = (doc: Y.Doc): string => doc.getText('source').toString()
