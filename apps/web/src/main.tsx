@@ -1,9 +1,11 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
+import { App } from './app/app.js'
+import { registerServiceWorker } from './offline/register-sw.js'
+import { applyTheme, currentTheme } from './theme/theme.js'
+import './styles.css'
 
-function App() {
-  return <main>Weft</main>
-}
+applyTheme(currentTheme())
 
 const root = document.getElementById('root')
 if (root) {
@@ -13,3 +15,5 @@ if (root) {
     </StrictMode>,
   )
 }
+
+if (import.meta.env.PROD) registerServiceWorker()

@@ -1,0 +1,86 @@
+/**
+ * The app shell: who is signed in, and which page the hash route shows. The signed-in user is
+ * cached on this device so that pipelines opened before open offline too.
+ */
+import { useCallback, useEffect, useState } from 'react'
+import { api, ApiError } from '../api/client.js'
+import type { Me } from '../api/client.js'
+import { SignInPage } from '../auth/sign-in-page.js'
+import { EditorPage } from '../editor/editor-page.js'
+import { offlineCache } from '../offline/cache.js'
+import { PipelinesPage } from '../pipelines/pipelines-page.js'
+import { useTheme } from '../theme/theme.js'
+import { navigate, useRoute } from './router.js'
+
+type Auth = { state: 'loading' } | { state: 'signed-out' } | { state: 'signed-in'; me: Me }
+
+export function App() {
+  useTheme()
+  const route = useRoute()
+  const [auth, setAuth] = useState<Auth>(() => {
+    const cached = offlineCache.me()
+    return cached ? { state: 'signed-in', me: cached } : { state: 'loading' }
+  })
+
+  const loadMe = useCallback(async () => {
+    try {
+      const me = await api.me()
+      offlineCache.setMe(me)
+      setAuth({ state: 'signed-in', me })
+    } catch (e) {
+      if (e instanceof ApiError && e.offline) {
+        // Offline: keep the cached user (if any) so this device's copies stay usable.
+        const cached = offlineCache.me()
+        setAuth(cached ? { state: 'signed-in', me: cached } : { state: 'signed-out' })
+      } else {
+        offlineCache.setMe(undefined)
+        setAuth({ state: 'signed-out' })
+      }
+    }
+  }, [])
+
+  useEffect(() => {
+    void loadMe()
+  }, [loadMe])
+
+  const onSignedOut = useCallback(() => {
+    offlineCache.setMe(undefined)
+    setAuth({ state: 'signed-out' })
+  }, [])
+
+  const signOut = useCallback(() => {
+    void api.logout().catch(() => undefined)
+    offlineCache.clear()
+    setAuth({ state: 'signed-out' })
+    navigate({ page: 'sign-in' })
+  }, [])
+
+  const signedInOnSignInPage = auth.state === 'signed-in' && route.page === 'sign-in'
+  useEffect(() => {
+    if (signedInOnSignInPage) navigate({ page: 'pipelines' })
+  }, [signedInOnSignInPage])
+
+  if (auth.state === 'loading') return <div className="page center muted">Loading…</div>
+  if (auth.state === 'signed-out') {
+    return (
+      <SignInPage
+        onSignedIn={() => {
+          void loadMe().then(() => {
+            if (route.page === 'sign-in') navigate({ page: 'pipelines' })
+          })
+        }}
+      />
+    )
+  }
+  if (route.page === 'editor') {
+    return (
+      <EditorPage
+        key={route.pipelineId}
+        pipelineId={route.pipelineId}
+        me={auth.me}
+        onSignedOut={onSignedOut}
+      />
+    )
+  }
+  return <PipelinesPage me={auth.me} onSignOut={signOut} />
+}

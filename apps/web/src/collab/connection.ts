@@ -1,0 +1,187 @@
+/**
+ * One pipeline's live document: a Y.Doc loaded from IndexedDB first (so a pipeline opened once
+ * opens, and is editable, with no network and after a browser restart), then connected to the
+ * server's sync socket. It reports one status, offline / syncing / saved, where saved means the
+ * server acknowledged the local state as durable.
+ */
+import { IndexeddbPersistence } from 'y-indexeddb'
+import { Awareness } from 'y-protocols/awareness'
+import { WebsocketProvider } from 'y-websocket'
+import * as Y from 'yjs'
+import { ackCovers, MESSAGE_SAVED, mergeAck, readSavedAck } from './saved-ack.js'
+import type { StateVector } from './saved-ack.js'
+
+export type SyncStatus = 'offline' | 'connecting' | 'syncing' | 'saved'
+
+/** Close codes after which reconnecting cannot help (issue 3). */
+export const closeCodes = {
+  signedOut: 4401,
+  accessRemoved: 4403,
+  notFound: 4404,
+  epochMismatch: 4409,
+  resync: 4508,
+} as const
+
+export interface ConnectionState {
+  readonly status: SyncStatus
+  /** Set when the server closed the socket for good (4401, 4403, 4404, 4409…). */
+  readonly closed?: { readonly code: number; readonly reason: string }
+  /** Local changes the server has not yet acknowledged as durable. */
+  readonly unsaved: boolean
+}
+
+export interface OpenOptions {
+  /** The epoch from the REST API, used when the local copy has none. */
+  readonly epoch?: string | number | undefined
+  /** `ws://host` of the server; defaults to this page's origin. */
+  readonly wsOrigin?: string
+  /** IndexedDB database name prefix (tests use their own). */
+  readonly dbPrefix?: string
+}
+
+export const dbName = (pipelineId: string, prefix = 'weft-pipeline:') => prefix + pipelineId
+
+export function defaultWsOrigin(): string {
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}`
+}
+
+/** The epoch a document copy belongs to, as the server wrote it into the doc. */
+export function docEpoch(doc: Y.Doc): string | undefined {
+  const e = doc.getMap('weft').get('epoch')
+  return e === undefined || e === null ? undefined : String(e)
+}
+
+export class PipelineConnection {
+  readonly doc: Y.Doc
+  readonly awareness: Awareness
+  readonly persistence: IndexeddbPersistence
+  provider: WebsocketProvider | undefined
+  private readonly acked: StateVector = new Map()
+  private state: ConnectionState = { status: 'offline', unsaved: false }
+  private readonly listeners = new Set<() => void>()
+  private destroyed = false
+
+  private constructor(
+    readonly pipelineId: string,
+    doc: Y.Doc,
+    persistence: IndexeddbPersistence,
+  ) {
+    this.doc = doc
+    this.persistence = persistence
+    this.awareness = new Awareness(doc)
+  }
+
+  /** Loads the local copy, then (when online) connects. */
+  static async open(pipelineId: string, options: OpenOptions = {}): Promise<PipelineConnection> {
+    const doc = new Y.Doc()
+    const persistence = new IndexeddbPersistence(dbName(pipelineId, options.dbPrefix), doc)
+    await persistence.whenSynced
+    const c = new PipelineConnection(pipelineId, doc, persistence)
+    c.connect(options)
+    return c
+  }
+
+  private connect(options: OpenOptions): void {
+    const epoch =
+      docEpoch(this.doc) ?? (options.epoch === undefined ? undefined : String(options.epoch))
+    const protocols = ['weft', 'weft-ack']
+    if (epoch !== undefined) protocols.push(`weft-epoch.${epoch}`)
+    const online = typeof navigator === 'undefined' || navigator.onLine !== false
+    const provider = new WebsocketProvider(
+      `${options.wsOrigin ?? defaultWsOrigin()}/sync`,
+      this.pipelineId,
+      this.doc,
+      { protocols, awareness: this.awareness, connect: online, maxBackoffTime: 5000 },
+    )
+    this.provider = provider
+    provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder) => {
+      mergeAck(this.acked, readSavedAck(decoder))
+      this.update()
+    }
+    provider.on('status', () => this.update())
+    provider.on('sync', () => this.update())
+    provider.on('closed', (event) => {
+      this.update({ code: event.code, reason: event.reason })
+    })
+    this.doc.on('update', this.onDocUpdate)
+    // Browsers keep WebSockets open when the network goes away (and test harnesses' offline mode
+    // does not close them either): follow the browser's own online/offline signal.
+    window.addEventListener('online', this.onOnline)
+    window.addEventListener('offline', this.onOffline)
+    this.update()
+  }
+
+  private readonly onDocUpdate = () => this.update()
+  private readonly onOnline = () => {
+    if (!this.state.closed) this.provider?.connect()
+    this.update()
+  }
+  private readonly onOffline = () => {
+    this.provider?.disconnect()
+    this.update()
+  }
+
+  getState = (): ConnectionState => this.state
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** Whether the server's acknowledgements cover every local change. */
+  isSaved(): boolean {
+    return ackCovers(Y.decodeStateVector(Y.encodeStateVector(this.doc)), this.acked)
+  }
+
+  private update(closed?: ConnectionState['closed']): void {
+    if (this.destroyed) return
+    const p = this.provider
+    const unsaved = !this.isSaved()
+    let status: SyncStatus
+    if (!p || !p.wsconnected) status = p?.wsconnecting ? 'connecting' : 'offline'
+    else if (!p.synced || unsaved) status = 'syncing'
+    else status = 'saved'
+    const next: ConnectionState = {
+      status,
+      unsaved,
+      ...((closed ?? this.state.closed) ? { closed: closed ?? this.state.closed } : {}),
+    }
+    const prev = this.state
+    if (
+      prev.status === next.status &&
+      prev.unsaved === next.unsaved &&
+      prev.closed === next.closed
+    ) {
+      return
+    }
+    this.state = next
+    for (const l of this.listeners) l()
+  }
+
+  /** Tries again after a terminal close (for example after signing in again). */
+  reconnect(): void {
+    const { closed: _closed, ...rest } = this.state
+    this.state = rest
+    this.provider?.connect()
+    this.update()
+  }
+
+  /** Deletes the local copy (IndexedDB) of this pipeline. The connection is unusable after. */
+  async discardLocalCopy(): Promise<void> {
+    this.destroy(false)
+    await this.persistence.clearData()
+  }
+
+  destroy(closePersistence = true): void {
+    if (this.destroyed) return
+    this.destroyed = true
+    window.removeEventListener('online', this.onOnline)
+    window.removeEventListener('offline', this.onOffline)
+    this.doc.off('update', this.onDocUpdate)
+    this.provider?.destroy()
+    this.awareness.destroy()
+    if (closePersistence) void this.persistence.destroy()
+    this.listeners.clear()
+    this.doc.destroy()
+  }
+}

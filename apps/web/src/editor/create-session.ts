@@ -1,0 +1,45 @@
+import type { Awareness } from 'y-protocols/awareness'
+import * as Y from 'yjs'
+import type { EditorSession } from './session.js'
+
+/** How long a burst of local edits (a drag, typing) merges into one undo step. */
+export const CAPTURE_TIMEOUT_MS = 500
+
+/** The document's shared types (docs/decisions/0001-yjs-doc-shape.md), all under one history. */
+export function sharedTypes(doc: Y.Doc): Y.AbstractType<unknown>[] {
+  return [
+    doc.getMap('weft'),
+    doc.getMap('root'),
+    doc.getMap('steps'),
+    doc.getText('source'),
+    doc.getMap('layout'),
+    doc.getMap('notes'),
+  ] as Y.AbstractType<unknown>[]
+}
+
+/**
+ * The session the panes share. Its undo manager tracks only transactions whose origin is the
+ * session's `origin`, so undo and redo never touch other people's edits (they arrive with the
+ * provider as origin) nor what IndexedDB loads.
+ */
+export function createEditorSession(init: {
+  pipelineId: string
+  doc: Y.Doc
+  awareness: Awareness
+  readOnly: boolean
+  origin?: object
+}): EditorSession {
+  const origin = init.origin ?? { editor: init.pipelineId }
+  const undoManager = new Y.UndoManager(sharedTypes(init.doc), {
+    trackedOrigins: new Set([origin]),
+    captureTimeout: CAPTURE_TIMEOUT_MS,
+  })
+  return {
+    pipelineId: init.pipelineId,
+    doc: init.doc,
+    awareness: init.awareness,
+    readOnly: init.readOnly,
+    origin,
+    undoManager,
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * The three panes, built in their own folders (canvas/, inspector/, yaml-pane/) against the
+ * EditorSession contract. The page imports them only from here.
+ */
+import type { EditorSession } from './session.js'
+import { PlaceholderCanvas, PlaceholderInspector, PlaceholderYamlPane } from './placeholders.js'
+
+export interface PaneProps {
+  readonly session: EditorSession
+  readonly selection: readonly string[]
+  readonly onSelect: (ids: string[]) => void
+}
+
+export const Canvas = PlaceholderCanvas
+export const Inspector = PlaceholderInspector
+export const YamlPane = PlaceholderYamlPane

@@ -1,0 +1,441 @@
+/**
+ * Your pipelines: search, create (empty, or from .yaml files chosen or dropped anywhere on the
+ * page), open, delete with confirmation. Offline, the list this device saw last is shown.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { api, ApiError } from '../api/client.js'
+import type { ApiDiagnostic, Me, PipelineSummary } from '../api/client.js'
+import { Dialog } from '../app/dialog.js'
+import { navigate } from '../app/router.js'
+import { dbName } from '../collab/connection.js'
+import { offlineCache } from '../offline/cache.js'
+import { useTheme } from '../theme/theme.js'
+import { newPipelineYaml } from './new-pipeline.js'
+import { formatDiagnostic, isYamlFile } from './yaml-files.js'
+
+interface ImportFailure {
+  readonly file: string
+  readonly message: string
+  readonly diagnostics: readonly ApiDiagnostic[]
+}
+
+export function PipelinesPage({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
+  const [list, setList] = useState<readonly PipelineSummary[] | undefined>(() =>
+    offlineCache.pipelines(),
+  )
+  const [offline, setOffline] = useState(false)
+  const [loadError, setLoadError] = useState<string>()
+  const [query, setQuery] = useState('')
+  const [creating, setCreating] = useState(false)
+  const [toDelete, setToDelete] = useState<PipelineSummary>()
+  const [failures, setFailures] = useState<readonly ImportFailure[]>([])
+  const [notice, setNotice] = useState<string>()
+  const [dragging, setDragging] = useState(false)
+  const fileInput = useRef<HTMLInputElement>(null)
+  const [theme, toggleTheme] = useTheme()
+
+  const refresh = useCallback(async () => {
+    try {
+      const pipelines = await api.listPipelines()
+      offlineCache.setPipelines(pipelines)
+      setList(pipelines)
+      setOffline(false)
+      setLoadError(undefined)
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) return onSignOut()
+      if (e instanceof ApiError && e.offline) setOffline(true)
+      else setLoadError(e instanceof Error ? e.message : String(e))
+    }
+  }, [onSignOut])
+
+  useEffect(() => {
+    void refresh()
+    document.title = 'Pipelines · Weft'
+    const online = () => void refresh()
+    window.addEventListener('online', online)
+    return () => window.removeEventListener('online', online)
+  }, [refresh])
+
+  const importFiles = useCallback(
+    async (files: readonly File[]) => {
+      setNotice(undefined)
+      const failed: ImportFailure[] = []
+      const created: string[] = []
+      for (const file of files) {
+        if (!isYamlFile(file)) {
+          failed.push({
+            file: file.name,
+            message: 'Only .yaml and .yml files can be imported.',
+            diagnostics: [],
+          })
+          continue
+        }
+        try {
+          const text = await file.text()
+          const { id } = await api.createPipeline(text)
+          created.push(id)
+        } catch (e) {
+          const error = e instanceof ApiError ? e : undefined
+          failed.push({
+            file: file.name,
+            message: error?.offline
+              ? 'The server cannot be reached; importing needs a connection.'
+              : (error?.message ?? String(e)),
+            diagnostics: error?.diagnostics ?? [],
+          })
+        }
+      }
+      setFailures(failed)
+      if (created.length === 1 && failed.length === 0) {
+        navigate({ page: 'editor', pipelineId: created[0]! })
+        return
+      }
+      if (created.length) setNotice(`Imported ${created.length} pipeline(s).`)
+      await refresh()
+    },
+    [refresh],
+  )
+
+  // Drag-and-drop of .yaml files anywhere on the page.
+  useEffect(() => {
+    let depth = 0
+    const hasFiles = (e: DragEvent) =>
+      !!e.dataTransfer && [...e.dataTransfer.types].includes('Files')
+    const enter = (e: DragEvent) => {
+      if (!hasFiles(e)) return
+      depth++
+      setDragging(true)
+    }
+    const leave = (e: DragEvent) => {
+      if (!hasFiles(e)) return
+      depth = Math.max(0, depth - 1)
+      if (depth === 0) setDragging(false)
+    }
+    const over = (e: DragEvent) => {
+      if (!hasFiles(e)) return
+      e.preventDefault()
+      if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy'
+    }
+    const drop = (e: DragEvent) => {
+      if (!hasFiles(e)) return
+      e.preventDefault()
+      depth = 0
+      setDragging(false)
+      void importFiles([...(e.dataTransfer?.files ?? [])])
+    }
+    window.addEventListener('dragenter', enter)
+    window.addEventListener('dragleave', leave)
+    window.addEventListener('dragover', over)
+    window.addEventListener('drop', drop)
+    return () => {
+      window.removeEventListener('dragenter', enter)
+      window.removeEventListener('dragleave', leave)
+      window.removeEventListener('dragover', over)
+      window.removeEventListener('drop', drop)
+    }
+  }, [importFiles])
+
+  const shown = useMemo(() => {
+    const words = query.toLowerCase().split(/\s+/).filter(Boolean)
+    return (list ?? []).filter((p) => {
+      const hay = `${p.name} ${p.description ?? ''}`.toLowerCase()
+      return words.every((w) => hay.includes(w))
+    })
+  }, [list, query])
+
+  return (
+    <div className="page pipelines-page">
+      <header className="topbar">
+        <span className="brand">Weft</span>
+        <div className="spacer" />
+        <span className="muted" title={me.email}>
+          {me.email}
+        </span>
+        <button
+          type="button"
+          className="icon-button"
+          onClick={toggleTheme}
+          aria-label="Switch light / dark theme"
+          title={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}
+        >
+          ◐
+        </button>
+        <button type="button" onClick={onSignOut}>
+          Sign out
+        </button>
+      </header>
+
+      <main className="pipelines-main">
+        <div className="toolbar">
+          <h1>Pipelines</h1>
+          <input
+            type="search"
+            className="search"
+            placeholder="Search pipelines"
+            aria-label="Search pipelines"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+          />
+          <button
+            type="button"
+            className="primary"
+            disabled={offline}
+            onClick={() => setCreating(true)}
+          >
+            New pipeline
+          </button>
+          <button type="button" disabled={offline} onClick={() => fileInput.current?.click()}>
+            Import YAML…
+          </button>
+          <input
+            ref={fileInput}
+            type="file"
+            accept=".yaml,.yml,application/yaml,text/yaml"
+            multiple
+            hidden
+            data-testid="import-input"
+            onChange={(e) => {
+              const files = [...(e.target.files ?? [])]
+              e.target.value = ''
+              void importFiles(files)
+            }}
+          />
+        </div>
+        <p className="muted hint">Or drop .yaml files anywhere on this page.</p>
+
+        {offline ? (
+          <div className="banner" role="status">
+            Offline: showing the pipelines this device saw last. Pipelines opened before open from
+            this device's copy.
+          </div>
+        ) : null}
+        {loadError ? (
+          <div className="banner" role="alert">
+            {loadError}
+          </div>
+        ) : null}
+        {notice ? (
+          <div className="banner ok" role="status">
+            {notice}
+          </div>
+        ) : null}
+        {failures.length ? (
+          <ImportFailures failures={failures} onDismiss={() => setFailures([])} />
+        ) : null}
+
+        {list === undefined ? (
+          <p className="muted">Loading…</p>
+        ) : shown.length === 0 ? (
+          <p className="muted empty">
+            {list.length === 0
+              ? 'No pipelines yet. Create one or import a YAML file.'
+              : 'No pipeline matches.'}
+          </p>
+        ) : (
+          <ul className="pipeline-list" aria-label="Pipelines">
+            {shown.map((p) => (
+              <li key={p.id} className="pipeline-row" data-pipeline-id={p.id}>
+                <a className="pipeline-link" href={`#/p/${encodeURIComponent(p.id)}`}>
+                  <span className="pipeline-title">{p.name}</span>
+                  {p.description ? (
+                    <span className="muted pipeline-desc">{p.description}</span>
+                  ) : null}
+                </a>
+                <span className={`role role-${p.role}`}>{p.role}</span>
+                <time className="muted" dateTime={p.updatedAt} title={p.updatedAt}>
+                  {relativeTime(p.updatedAt)}
+                </time>
+                {p.role === 'owner' ? (
+                  <button
+                    type="button"
+                    className="danger-link"
+                    disabled={offline}
+                    aria-label={`Delete ${p.name}`}
+                    onClick={() => setToDelete(p)}
+                  >
+                    Delete
+                  </button>
+                ) : (
+                  <span />
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </main>
+
+      {dragging ? (
+        <div className="drop-overlay" aria-hidden="true">
+          Drop .yaml files to import them
+        </div>
+      ) : null}
+
+      {creating ? (
+        <NewPipelineDialog
+          onClose={() => setCreating(false)}
+          onCreated={(id) => navigate({ page: 'editor', pipelineId: id })}
+        />
+      ) : null}
+
+      {toDelete ? (
+        <ConfirmDelete
+          pipeline={toDelete}
+          onClose={() => setToDelete(undefined)}
+          onDeleted={async () => {
+            offlineCache.forgetPipeline(toDelete.id)
+            if (typeof indexedDB !== 'undefined') indexedDB.deleteDatabase(dbName(toDelete.id))
+            setToDelete(undefined)
+            await refresh()
+          }}
+        />
+      ) : null}
+    </div>
+  )
+}
+
+function ImportFailures({
+  failures,
+  onDismiss,
+}: {
+  failures: readonly ImportFailure[]
+  onDismiss: () => void
+}) {
+  return (
+    <section className="import-failures" role="alert" aria-label="Refused files">
+      <h2>Not imported</h2>
+      {failures.map((f, i) => (
+        <div key={i} className="import-failure">
+          <p>
+            <strong>{f.file}</strong>: {f.message}
+          </p>
+          {f.diagnostics.length ? (
+            <ul className="diagnostics">
+              {f.diagnostics.map((d, j) => (
+                <li key={j} className={`diagnostic ${d.severity}`}>
+                  <code>
+                    {f.file}:{formatDiagnostic(d)}
+                  </code>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ))}
+      <button type="button" onClick={onDismiss}>
+        Dismiss
+      </button>
+    </section>
+  )
+}
+
+function NewPipelineDialog({
+  onClose,
+  onCreated,
+}: {
+  onClose: () => void
+  onCreated: (id: string) => void
+}) {
+  const [name, setName] = useState('untitled')
+  const [error, setError] = useState<string>()
+  const [busy, setBusy] = useState(false)
+  return (
+    <Dialog title="New pipeline" onClose={onClose}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault()
+          setBusy(true)
+          api
+            .createPipeline(newPipelineYaml(name))
+            .then(({ id }) => onCreated(id))
+            .catch((err: unknown) => {
+              setError(err instanceof Error ? err.message : String(err))
+              setBusy(false)
+            })
+        }}
+      >
+        <label className="field">
+          <span>Name</span>
+          <input
+            autoFocus
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            onFocus={(e) => e.target.select()}
+          />
+        </label>
+        {error ? (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        ) : null}
+        <div className="dialog-actions">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            Create
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  )
+}
+
+function ConfirmDelete({
+  pipeline,
+  onClose,
+  onDeleted,
+}: {
+  pipeline: PipelineSummary
+  onClose: () => void
+  onDeleted: () => Promise<void>
+}) {
+  const [error, setError] = useState<string>()
+  const [busy, setBusy] = useState(false)
+  return (
+    <Dialog title="Delete pipeline?" onClose={onClose}>
+      <p>
+        Delete <strong>{pipeline.name}</strong> for everyone who has access to it? This cannot be
+        undone.
+      </p>
+      {error ? (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      ) : null}
+      <div className="dialog-actions">
+        <button type="button" onClick={onClose} autoFocus>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="danger"
+          disabled={busy}
+          onClick={() => {
+            setBusy(true)
+            api
+              .deletePipeline(pipeline.id)
+              .then(onDeleted)
+              .catch((err: unknown) => {
+                setError(err instanceof Error ? err.message : String(err))
+                setBusy(false)
+              })
+          }}
+        >
+          Delete
+        </button>
+      </div>
+    </Dialog>
+  )
+}
+
+function relativeTime(iso: string): string {
+  const t = Date.parse(iso)
+  if (Number.isNaN(t)) return ''
+  const s = Math.round((t - Date.now()) / 1000)
+  const fmt = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' })
+  const abs = Math.abs(s)
+  if (abs < 60) return fmt.format(s, 'second')
+  if (abs < 3600) return fmt.format(Math.round(s / 60), 'minute')
+  if (abs < 86400) return fmt.format(Math.round(s / 3600), 'hour')
+  return fmt.format(Math.round(s / 86400), 'day')
+}
