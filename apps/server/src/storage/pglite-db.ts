@@ -1,5 +1,14 @@
 import { PGlite } from '@electric-sql/pglite'
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import type { Logger } from '../logging/index.js'
 import { StoreError } from './errors.js'
@@ -57,20 +66,23 @@ function installFsync(db: PGlite, logger: Logger): boolean {
 
 /**
  * One process per data directory: two PGlite instances on one directory would both write it.
- * The lock file names our pid; a stale one (its process is gone, e.g. after kill -9) is taken over.
+ * The lock file names our pid and its start time; a stale one (its process is gone, e.g. after
+ * kill -9, is a zombie, or the pid now belongs to another process) is taken over.
  */
 function lockDataDir(dataDir: string): () => void {
   const path = join(dataDir, 'weft.lock')
+  const me = `${process.pid} ${processStart(process.pid) ?? ''}`.trim()
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx')
-      writeSync(fd, String(process.pid))
+      writeSync(fd, me)
       closeSync(fd)
       return () => rmSync(path, { force: true })
     } catch (error) {
       if ((error as { code?: string }).code !== 'EEXIST') throw error
-      const pid = Number(readFileSync(path, 'utf8').trim())
-      if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+      const [pidText, start] = readFileSync(path, 'utf8').trim().split(' ')
+      const pid = Number(pidText)
+      if (Number.isInteger(pid) && pid > 0 && holds(pid, start)) {
         throw new StoreError(
           'CONFLICT',
           `The data directory ${dataDir} is in use by process ${pid}${pid === process.pid ? ' (this one)' : ''}.`,
@@ -82,7 +94,20 @@ function lockDataDir(dataDir: string): () => void {
   throw new StoreError('CONFLICT', `Could not lock the data directory ${dataDir}.`)
 }
 
-function isAlive(pid: number): boolean {
+/** Linux: the process's start time in clock ticks, or null without /proc or for a zombie. */
+function processStart(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    if (fields[0] === 'Z' || fields[0] === 'X') return null
+    return fields[19] ?? null
+  } catch {
+    return null
+  }
+}
+
+function holds(pid: number, start: string | undefined): boolean {
+  if (start !== undefined && existsSync('/proc/self/stat')) return processStart(pid) === start
   try {
     process.kill(pid, 0)
     return true

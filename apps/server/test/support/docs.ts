@@ -92,3 +92,7 @@ export function renderPipeline(state: Uint8Array): {
     doc.destroy()
   }
 }
+
+/** The bytes stored at one seq in the kill -9 append test, so the parent can check them. */
+export const payloadFor = (seq: number): Uint8Array =>
+  new Uint8Array(64).map((_, i) => (seq * 31 + i) % 251)
