@@ -115,7 +115,7 @@ describe('clipboard', () => {
     // the nested 'a' is a new name too
     expect((out[2] as any).steps[0].name).toBe('a_copy2')
     // the originals are untouched
-    expect(values[1]!.prompt[0]).toEqual({ type: 'previous_response', step: 'a' })
+    expect((values[1] as any).prompt[0]).toEqual({ type: 'previous_response', step: 'a' })
     // names that are free stay
     expect(prepareForPaste(values, new Set()).map((v) => v.name)).toEqual(['a', 'b', 'c'])
   })
