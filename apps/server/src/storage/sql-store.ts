@@ -413,11 +413,12 @@ export class SqlStore implements Store {
     render: (state: Uint8Array) => RenderedPipeline,
   ): Promise<{ merged: number; headSeq: number }> {
     return this.#db.transaction(async (tx) => {
-      // FOR UPDATE waits for in-flight appends to this pipeline (they hold the row lock) and
-      // blocks new ones until we commit, so every row with seq <= head_seq is visible below.
+      // The row lock waits for in-flight appends to this pipeline (they hold it) and blocks new
+      // ones until we commit, so every row with seq <= head_seq is visible below. NO KEY: role
+      // changes (their foreign key takes KEY SHARE on the row) need not wait for us.
       const [row] = await tx.query<{ snapshot: Uint8Array | null; head_seq: unknown }>(
         `select snapshot, head_seq from pipelines
-         where id = $1 and deleted_at is null for update`,
+         where id = $1 and deleted_at is null for no key update`,
         [pipelineId],
       )
       if (!row) throw new StoreError('NOT_FOUND', 'No such pipeline.')

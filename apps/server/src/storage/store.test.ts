@@ -440,6 +440,20 @@ describe.each(backends)('Store contract on $name', (backend) => {
       expect(await code(store.compact('p_missing', renderPipeline))).toBe('NOT_FOUND')
     })
 
+    it('compaction keeps an update whose dependency has not arrived yet', async () => {
+      const owner = await newUser()
+      const { id, source } = await newPipeline(owner)
+      const [first, second] = [source.type('a'), source.type('b')]
+      // The log holds 'b' without 'a' (a client sent them out of order): 'b' stays pending.
+      await store.appendUpdates([{ pipelineId: id, updates: second }])
+      expect((await store.compact(id, renderPipeline)).merged).toBe(second.length)
+      await store.appendUpdates([{ pipelineId: id, updates: first }])
+      await store.compact(id, renderPipeline)
+      const loaded = await store.loadDocument(id)
+      expect(loaded?.updates).toHaveLength(1)
+      expect(contentOf(docFrom(loaded!.updates))).toEqual(contentOf(source.doc))
+    })
+
     it('a render that throws leaves everything as it was', async () => {
       const owner = await newUser()
       const { id, source } = await newPipeline(owner)
