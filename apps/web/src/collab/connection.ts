@@ -57,9 +57,21 @@ export class PipelineConnection {
   readonly persistence: IndexeddbPersistence
   provider: WebsocketProvider | undefined
   private readonly acked: StateVector = new Map()
+  /**
+   * What must be acknowledged for "saved": this copy's content when it was loaded (it may hold
+   * edits made offline) and every local edit since. Updates that came from the server are
+   * already there; the server acknowledges only what a client sends it, so waiting for those
+   * would never end.
+   */
+  private readonly required: StateVector = new Map()
   private state: ConnectionState = { status: 'offline', unsaved: false }
   private readonly listeners = new Set<() => void>()
   private destroyed = false
+  /**
+   * Viewers send no updates, so the server never acknowledges anything of theirs: for them a
+   * synced connection is as good as it gets, and shows as saved (up to date).
+   */
+  private readOnly = false
 
   private constructor(
     readonly pipelineId: string,
@@ -94,6 +106,7 @@ export class PipelineConnection {
       { protocols, awareness: this.awareness, connect: online, maxBackoffTime: 5000 },
     )
     this.provider = provider
+    mergeAck(this.required, Y.decodeStateVector(Y.encodeStateVector(this.doc)))
     provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder) => {
       mergeAck(this.acked, readSavedAck(decoder))
       this.update()
@@ -111,7 +124,12 @@ export class PipelineConnection {
     this.update()
   }
 
-  private readonly onDocUpdate = () => this.update()
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown) => {
+    if (origin !== this.provider) {
+      mergeAck(this.required, Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update)))
+    }
+    this.update()
+  }
   private readonly onOnline = () => {
     if (!this.state.closed) this.provider?.connect()
     this.update()
@@ -123,6 +141,11 @@ export class PipelineConnection {
 
   getState = (): ConnectionState => this.state
 
+  setReadOnly(readOnly: boolean): void {
+    this.readOnly = readOnly
+    this.update()
+  }
+
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
@@ -130,13 +153,13 @@ export class PipelineConnection {
 
   /** Whether the server's acknowledgements cover every local change. */
   isSaved(): boolean {
-    return ackCovers(Y.decodeStateVector(Y.encodeStateVector(this.doc)), this.acked)
+    return ackCovers(this.required, this.acked)
   }
 
   private update(closed?: ConnectionState['closed']): void {
     if (this.destroyed) return
     const p = this.provider
-    const unsaved = !this.isSaved()
+    const unsaved = !this.readOnly && !this.isSaved()
     let status: SyncStatus
     if (!p || !p.wsconnected) status = p?.wsconnecting ? 'connecting' : 'offline'
     else if (!p.synced || unsaved) status = 'syncing'

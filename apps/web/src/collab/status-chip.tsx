@@ -15,8 +15,15 @@ const hints = {
 } as const
 
 /** Offline / syncing / saved, where saved means the server acknowledged the local state as durable. */
-export function StatusChip({ state }: { state: ConnectionState | undefined }) {
+export function StatusChip({
+  state,
+  readOnly = false,
+}: {
+  state: ConnectionState | undefined
+  readOnly?: boolean
+}) {
   const status = state?.status ?? 'connecting'
+  const label = readOnly && status === 'saved' ? 'Up to date' : labels[status]
   const unsavedOffline = status === 'offline' && state?.unsaved
   return (
     <span
@@ -24,10 +31,10 @@ export function StatusChip({ state }: { state: ConnectionState | undefined }) {
       data-status={status}
       role="status"
       aria-live="polite"
-      title={hints[status]}
+      title={readOnly && status === 'saved' ? 'Showing the latest version, live.' : hints[status]}
     >
       <span className="status-dot" aria-hidden="true" />
-      {labels[status]}
+      {label}
       {unsavedOffline ? <span className="status-extra"> · changes kept on this device</span> : null}
     </span>
   )

@@ -105,6 +105,9 @@ export function EditorPage({
   }, [state.closed, onSignedOut])
 
   const readOnly = meta?.role === 'viewer'
+  useEffect(() => {
+    conn?.setReadOnly(readOnly)
+  }, [conn, readOnly])
   const session = useMemo(
     () =>
       conn
@@ -298,7 +301,7 @@ function EditorLayout({
               View only
             </span>
           ) : null}
-          <StatusChip state={session ? state : undefined} />
+          <StatusChip state={session ? state : undefined} readOnly={readOnly} />
           <div className="spacer" />
           <Avatars awareness={session?.awareness} />
           <button

@@ -1,0 +1,69 @@
+/**
+ * What a user does in the app, as steps the tests read like a script. Everything goes through the
+ * real UI (keyboard and clicks); only sign-in for setup uses the API, which sets the same cookie.
+ */
+import type { Page } from 'playwright-core'
+import { expect } from 'vitest'
+import type { Device } from './browser.js'
+import type { TestServer } from './server.js'
+
+export async function signIn(device: Device, server: TestServer, email: string, password: string) {
+  const r = await device.context.request.post(`${server.url}/api/auth/login`, {
+    data: { email, password },
+  })
+  expect(r.status(), await r.text()).toBeLessThan(300)
+}
+
+export async function openPipeline(page: Page, server: TestServer, id: string): Promise<void> {
+  await page.goto(`${server.url}/#/p/${id}`)
+  await page.locator('[data-testid="editor-panes"]').waitFor({ timeout: 30_000 })
+}
+
+/** The editor's panes' visible text (canvas, YAML pane, inspector). */
+export function panesText(page: Page): Promise<string> {
+  return page.locator('[data-testid="editor-panes"]').innerText()
+}
+
+export async function expectStepShown(page: Page, name: string, shown = true): Promise<void> {
+  await expect
+    .poll(async () => (await panesText(page)).includes(name), {
+      timeout: 20_000,
+      message: `step "${name}" ${shown ? 'shown' : 'gone'}`,
+    })
+    .toBe(shown)
+}
+
+export async function status(page: Page): Promise<string | null> {
+  return page.locator('.status-chip').getAttribute('data-status')
+}
+
+export async function expectStatus(page: Page, want: string, timeout = 20_000): Promise<void> {
+  await expect.poll(() => status(page), { timeout, message: `status ${want}` }).toBe(want)
+}
+
+/** Ctrl+K, search, and run the command with this id (by click: it is in the filtered list). */
+export async function runCommand(page: Page, id: string, search: string): Promise<void> {
+  await page.keyboard.press('Control+k')
+  const input = page.getByRole('combobox', { name: 'Search commands' })
+  await input.waitFor()
+  await input.fill(search)
+  await page.locator(`[data-command="${id}"]`).click()
+  await input.waitFor({ state: 'detached' })
+}
+
+export async function avatars(page: Page): Promise<string[]> {
+  return page
+    .locator('.avatars [data-user]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-user') ?? '').sort())
+}
+
+/** Step names in document order, read from the editor's shared document via the YAML export. */
+export async function downloadYaml(page: Page): Promise<string> {
+  const download = page.waitForEvent('download')
+  await runCommand(page, 'pipeline.exportYaml', 'download yaml')
+  const file = await download
+  const stream = await file.createReadStream()
+  const chunks: Buffer[] = []
+  for await (const c of stream) chunks.push(c as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}

@@ -1,0 +1,7 @@
+import { ensureChromium } from './chromium.js'
+import { assertBuilds } from './paths.js'
+
+export default function setup(): void {
+  assertBuilds()
+  ensureChromium()
+}
