@@ -1,0 +1,1 @@
+export { Inspector, useDocVersion, type InspectorProps } from './Inspector'
