@@ -185,6 +185,8 @@ export { validateSource, validateYaml, validationRules } from './validation/inde
 // projection (begin)
 export type { ImportOptions, ImportResult } from './projection/import.js'
 export { createPipeline, importYaml } from './projection/import.js'
+export type { EditResult } from './projection/edit.js'
+export { applyYamlEdit } from './projection/edit.js'
 export { exportYaml } from './projection/export.js'
 export type { PipelineView, StepEntry } from './projection/read.js'
 export { readPipeline } from './projection/read.js'
