@@ -2,7 +2,6 @@ import { defineConfig } from 'vite'
 
 // The CLI ships as one ESM file with @weft/core bundled from source, so core needs no build step.
 export default defineConfig({
-  resolve: { conditions: ['source'] },
   build: {
     ssr: 'src/main.ts',
     target: 'node20',

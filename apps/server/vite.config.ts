@@ -3,7 +3,6 @@ import { defineConfig } from 'vite'
 // The server ships as one ESM file with @weft/core bundled from source; its npm dependencies stay
 // external and are resolved from node_modules at run time.
 export default defineConfig({
-  resolve: { conditions: ['source'] },
   build: {
     ssr: 'src/main.ts',
     target: 'node20',
