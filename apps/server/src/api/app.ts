@@ -2,7 +2,7 @@
  * The REST API: accounts (minimal until the full account flows), pipelines, access, and the YAML
  * of a pipeline read from and written into the live document so REST writes merge with editors.
  */
-import { importYaml, readYaml, validateSource, type Diagnostic } from '@weft/core'
+import { applyYamlEdit, importYaml, readYaml, validateSource, type Diagnostic } from '@weft/core'
 import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { deleteCookie, setCookie } from 'hono/cookie'
@@ -41,6 +41,13 @@ export interface ApiOptions {
 type Env = { Variables: { caller: Caller } }
 
 const MAX_YAML_BYTES = 5 * 1024 * 1024
+const BODY_TYPES = new Set([
+  'application/json',
+  'application/yaml',
+  'application/x-yaml',
+  'text/yaml',
+  'text/x-yaml',
+])
 const PIPELINE_ID = /^[A-Za-z0-9_-]{1,64}$/
 const rank: Record<Role, number> = { viewer: 1, editor: 2, owner: 3 }
 
@@ -61,6 +68,10 @@ const AccessChange = v.object({
   email: v.pipe(v.string(), v.trim(), v.check(isEmail, 'must be an email address')),
   role: v.nullable(v.picklist(['owner', 'editor', 'viewer'])),
 })
+const YamlEdit = v.object({
+  yaml: v.string(),
+  base: v.optional(v.string()),
+})
 const NewPipelineJson = v.object({
   name: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))),
   yaml: v.optional(v.string()),
@@ -80,6 +91,20 @@ export function createApi(options: ApiOptions): Hono<Env> {
       },
     }),
   )
+
+  // Bodies are JSON or YAML only. Neither is a type a cross-site form can send without a CORS
+  // preflight, which this server never grants: a second guard beside SameSite=Strict cookies.
+  app.use('/api/*', async (c, next) => {
+    const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
+    if (type !== '' && !BODY_TYPES.has(type)) {
+      throw new ApiError(
+        415,
+        errorCodes.UNSUPPORTED_MEDIA_TYPE,
+        `Send JSON or YAML (application/json, application/yaml), not ${type}`,
+      )
+    }
+    await next()
+  })
 
   const requireCaller = async (c: Context<Env>, next: () => Promise<void>) => {
     const caller = await auth.fromHeaders({
@@ -225,12 +250,23 @@ export function createApi(options: ApiOptions): Hono<Env> {
     return c.text(yaml, 200, { 'content-type': 'application/yaml; charset=utf-8' })
   })
 
+  /**
+   * A YAML body is applied as the smallest change that makes the pipeline equal to it. With JSON
+   * `{ yaml, base }`, where `base` is the YAML the writer started from, only the writer's own
+   * edit (base → yaml) is applied, so whatever live editors changed meanwhile is kept.
+   */
   app.put('/api/pipelines/:id/yaml', requireCaller, async (c) => {
     const { id } = await roleOn(c, 'editor')
-    const yaml = await c.req.text()
+    const type = c.req.header('content-type') ?? ''
+    const { yaml, base } = type.includes('json')
+      ? await body(c, YamlEdit)
+      : { yaml: await c.req.text(), base: undefined }
     const diagnostics = checkPipelineText(yaml)
-    await documents.change(id, (doc) => importYaml(doc, yaml, { origin: 'rest' }), 'rest')
-    return c.json({ diagnostics })
+    let mode: 'merged' | 'imported' = 'imported'
+    await documents.change(id, (doc) => {
+      mode = applyYamlEdit(doc, base, yaml, { origin: 'rest' }).mode
+    })
+    return c.json({ mode, diagnostics })
   })
 
   app.put('/api/pipelines/:id/access', requireCaller, async (c) => {

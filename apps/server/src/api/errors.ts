@@ -19,6 +19,7 @@ export const errorCodes = {
   INVALID_PIPELINE: 'INVALID_PIPELINE',
   OWN_ROLE: 'OWN_ROLE',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   INTERNAL: 'INTERNAL',
 } as const
 export type ErrorCode = (typeof errorCodes)[keyof typeof errorCodes]
