@@ -16,6 +16,8 @@ export interface BoundTextProps {
   readonly placeholder?: string | undefined
   readonly describedBy?: string | undefined
   readonly invalid?: boolean | undefined
+  /** Focus on mount with the caret at the end (the control just replaced an unbound one). */
+  readonly autoFocus?: boolean
 }
 
 /** Maps a caret offset through a Y.Text delta made by someone else. */
@@ -71,6 +73,14 @@ export function BoundText(props: BoundTextProps): ReactElement {
     ytext.observe(observer)
     return () => ytext.unobserve(observer)
   }, [ytext])
+
+  const autoFocus = props.autoFocus
+  useLayoutEffect(() => {
+    const el = ref.current
+    if (!autoFocus || !el) return
+    el.focus()
+    el.setSelectionRange(el.value.length, el.value.length)
+  }, [autoFocus])
 
   useLayoutEffect(() => {
     const sel = pendingSelection.current

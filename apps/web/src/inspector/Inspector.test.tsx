@@ -191,6 +191,22 @@ describe('Inspector', () => {
     expect(area.selectionStart).toBe(6)
   })
 
+  it('keeps the focus when the first character creates the Y.Text of an empty text field', () => {
+    const { session, idOf, field } = mount()
+    act(() => {
+      setStepField(session.doc, idOf('ask'), ['prompt', 2], { type: 'static' })
+    })
+    expect(getStepText(session.doc, idOf('ask'), ['prompt', 2, 'content'])).toBeUndefined()
+    const area = field('prompt.2.content').querySelector('textarea')!
+    area.focus()
+    fireEvent.change(area, { target: { value: 'N' } })
+    const bound = field('prompt.2.content').querySelector('textarea')!
+    expect(document.activeElement).toBe(bound)
+    expect(getStepText(session.doc, idOf('ask'), ['prompt', 2, 'content'])?.toString()).toBe('N')
+    fireEvent.change(bound, { target: { value: 'Note' } })
+    expect(exportYaml(session.doc)).toContain('content: Note')
+  })
+
   it('renames through renameStep on Enter, updating references', () => {
     const { session, control } = mount()
     const input = control('name') as HTMLInputElement

@@ -17,6 +17,7 @@ import {
 import { useDeferredValue, useMemo, useSyncExternalStore, type ReactElement } from 'react'
 import type * as Y from 'yjs'
 import type { EditorSession } from '../editor/session'
+import { pipelineTypes, touchesPipeline } from '../yaml-pane/docChanges'
 import { isPlainObject } from './controls'
 import { FieldDiagnostics } from './fieldDiagnostics'
 import {
@@ -35,13 +36,15 @@ export interface InspectorProps {
   readonly onSelect: (ids: string[]) => void
 }
 
-/** A counter that moves on every transaction of `doc`, for memoising reads of it. */
+/** A counter that moves on every transaction that changes the pipeline, for memoising reads. */
 export function useDocVersion(doc: Y.Doc): number {
   const store = useMemo(() => {
     let version = 0
+    const types = pipelineTypes(doc)
     return {
       subscribe(onChange: () => void) {
-        const handler = () => {
+        const handler = (tr: Y.Transaction) => {
+          if (!touchesPipeline(tr, types)) return
           version++
           onChange()
         }

@@ -303,9 +303,15 @@ function TextControl(p: ControlProps & { multiline: boolean }): ReactElement {
   const { writer, origin } = useForm()
   const placeholder = defaultText(p.spec)
   const ytext = writer.text(p.path)
+  // The first character typed into an empty text field creates its Y.Text, and the control
+  // becomes a bound one: keep the focus and caret across that switch.
+  const switching = useRef(false)
   if (ytext) {
+    const autoFocus = switching.current
+    switching.current = false
     return (
       <BoundText
+        autoFocus={autoFocus}
         ytext={ytext}
         origin={origin}
         multiline={p.multiline}
@@ -318,6 +324,7 @@ function TextControl(p: ControlProps & { multiline: boolean }): ReactElement {
     )
   }
   // The step name renames (with every reference) once, when the user is done typing.
+  switching.current = false
   if (p.path.length === 1 && p.path[0] === 'name' && writer.rename) {
     const rename = writer.rename
     return (
@@ -337,6 +344,7 @@ function TextControl(p: ControlProps & { multiline: boolean }): ReactElement {
       multiline={p.multiline}
       onChange={(text) => {
         const v = text === '' ? undefined : text
+        switching.current = true
         writer.set(p.path, v)
         return v
       }}
@@ -376,7 +384,9 @@ function BooleanControl(p: ControlProps): ReactElement {
         onChange={(e) => writer.set(p.path, e.target.checked)}
       />
       {p.value === undefined ? (
-        <span className="weft-field-unset">not set</span>
+        <span className="weft-field-unset">
+          not set{p.spec.default !== undefined ? ` (${defaultText(p.spec)})` : ''}
+        </span>
       ) : !set ? (
         <code className="weft-field-raw">{JSON.stringify(p.value)}</code>
       ) : null}

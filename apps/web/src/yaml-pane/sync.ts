@@ -15,6 +15,7 @@
 import { ChangeSet } from '@codemirror/state'
 import { exportYaml, importYaml, readYaml, type Diagnostic } from '@weft/core'
 import type * as Y from 'yjs'
+import { pipelineTypes, touchesPipeline } from './docChanges'
 import { diffText, type TextChange } from './textDiff'
 
 export interface Timer {
@@ -97,7 +98,10 @@ export class YamlSync {
   private applying = false
   private status: SyncStatus = synced
   private readonly debouncer: Debouncer
-  private readonly onTransaction = () => this.docChanged()
+  private readonly types: Y.AbstractType<unknown>[]
+  private readonly onTransaction = (tr: Y.Transaction) => {
+    if (touchesPipeline(tr, this.types)) this.docChanged()
+  }
 
   constructor(
     private readonly doc: Y.Doc,
@@ -105,6 +109,7 @@ export class YamlSync {
     private readonly options: YamlSyncOptions,
   ) {
     this.base = exportYaml(doc)
+    this.types = pipelineTypes(doc)
     this.debouncer = new Debouncer(options.delay ?? 200, () => this.flush(), options.timer)
     doc.on('afterTransaction', this.onTransaction)
   }
