@@ -61,6 +61,11 @@ export class DocState {
   epoch = ''
   /** Every log row with seq ≤ knownSeq has been applied to ydoc. */
   knownSeq = 0
+  /**
+   * What is known to be in the store, per Yjs client: the state vector of the last committed
+   * batch, extended by rows read back from other processes. Acks carry this.
+   */
+  durable = new Map<number, number>()
   readonly conns = new Set<RelayConnection>()
   /** Holders other than connections (a load for an attach, change(), read()). */
   users = 0
@@ -498,6 +503,7 @@ export class Relay {
       ydoc.transact(() => {
         for (const update of stored.updates) Y.applyUpdate(ydoc, update)
       }, REMOTE)
+      doc.durable = Y.decodeStateVector(Y.encodeStateVector(ydoc))
       doc.epoch = stored.epoch
       doc.knownSeq = stored.headSeq
       doc.rowsSinceCompaction = Math.max(0, stored.updates.length - 1)
@@ -586,6 +592,11 @@ export class Relay {
           }
           if (read.headSeq <= doc.knownSeq) continue
           this.applyRemote(doc, read.updates)
+          for (const update of read.updates) {
+            const { from, to } = Y.parseUpdateMeta(update)
+            extendDurable(doc, to, from)
+          }
+          this.sendAcks(doc, null)
           doc.rowsSinceCompaction += read.headSeq - doc.knownSeq
           doc.knownSeq = read.headSeq
         } while (doc.catchUpAgain && !this.closing)
@@ -795,7 +806,8 @@ export class Relay {
       doc.rowsSinceCompaction += rows
       if (doc.rowsSinceCompaction >= this.limits.compactEvery) void this.compact(doc)
     }
-    const acked = new Map<RelayConnection, DocState>()
+    const acked = new Set<DocState>()
+    const writers = new Set<RelayConnection>()
     for (const item of batch) {
       if (item.update !== null) {
         count++
@@ -806,15 +818,30 @@ export class Relay {
         this.settle(item, new RelayError('NOT_FOUND', 'pipeline deleted'))
         continue
       }
-      if (item.conn !== null) acked.set(item.conn, item.doc)
+      if (item.conn !== null) writers.add(item.conn)
+      acked.add(item.doc)
       this.settle(item)
     }
     if (count > 0) this.metrics.persistBatchSize.observe(count)
-    for (const [conn, doc] of acked) {
+    for (const doc of acked) {
       const sv = durable.get(doc)
-      if (sv !== undefined && conn.isOpen && conn.doc === doc) conn.send(encodeSaved(sv))
+      if (sv === undefined || doc.phase === 'gone') continue
+      extendDurable(doc, Y.decodeStateVector(sv))
+      // Writers in the batch, and every other ack-taker of a doc whose log grew: a reader holds
+      // the same updates and is saved by the same commit.
+      this.sendAcks(doc, updates.has(doc) ? null : writers)
     }
     for (const doc of updates.keys()) this.scheduleEvict(doc)
+  }
+
+  /** Sends the doc's durable state vector to its ack-takers (all, or only those in `only`). */
+  private sendAcks(doc: DocState, only: ReadonlySet<RelayConnection> | null): void {
+    let message: Uint8Array | null = null
+    for (const conn of doc.conns) {
+      if (!conn.acks || (only !== null && !only.has(conn))) continue
+      message ??= encodeSaved(Y.encodeStateVector(doc.durable))
+      conn.send(message)
+    }
   }
 
   private settle(item: CommitItem, error?: Error): void {
@@ -854,6 +881,23 @@ export class Relay {
       this.wakeRetry = wake
       this.retryTimer = this.timers.setTimeout(wake, ms)
     })
+  }
+}
+
+/**
+ * Raises the durable clocks to `to` where the range starts at or below what is durable already
+ * (`from` absent: the range starts at 0). A range past a gap proves nothing about the gap.
+ */
+function extendDurable(
+  doc: DocState,
+  to: ReadonlyMap<number, number>,
+  from?: ReadonlyMap<number, number>,
+): void {
+  for (const [client, clock] of to) {
+    const known = doc.durable.get(client) ?? 0
+    if (clock > known && (from === undefined || (from.get(client) ?? 0) <= known)) {
+      doc.durable.set(client, clock)
+    }
   }
 }
 

@@ -1,21 +1,35 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as decoding from 'lib0/decoding'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import * as Y from 'yjs'
 import { postgresBackend } from '../../test/support/stores.js'
 import type { Store } from '../storage/index.js'
+import { RelayError } from './relay.js'
 import type { RelayServer } from './test-support.js'
-import { connect, sourceOf, startRelayServer, waitFor } from './test-support.js'
+import {
+  connect,
+  sourceOf,
+  startRelayServer,
+  storedDoc,
+  waitFor,
+  WatchedStore,
+} from './test-support.js'
 
-let store: Store
+let real: Store
+let watched: WatchedStore
 let server: RelayServer
 
 beforeAll(async () => {
-  store = await postgresBackend.open()
-  server = await startRelayServer(store)
+  real = await postgresBackend.open()
+  watched = new WatchedStore(real)
+  server = await startRelayServer(watched.store, { limits: { retryBaseMs: 5, retryMaxMs: 20 } })
 })
 
 afterAll(async () => {
   await server?.close()
-  await store?.close()
+  await real?.close()
 })
+
+const count = (text: string, part: string) => text.split(part).length - 1
 
 describe('sync between stock y-websocket clients', () => {
   it('converges two clients and gives a late joiner the state', async () => {
@@ -38,5 +52,163 @@ describe('sync between stock y-websocket clients', () => {
     await c.synced()
     await waitFor(() => sourceOf(c.doc) === sourceOf(a.doc), 'late joiner state')
     for (const client of [a, b, c]) client.destroy()
+  })
+
+  it('merges offline edits from two clients with nothing lost or duplicated', async () => {
+    const { id } = await server.pipeline()
+    const { token } = await server.user('editor')
+    const a = connect(server, id, token, { acks: true })
+    const b = connect(server, id, token, { acks: true })
+    await Promise.all([a.synced(), b.synced()])
+    a.provider.disconnect()
+    b.provider.disconnect()
+    for (let i = 0; i < 20; i++) {
+      a.doc.getText('source').insert(0, `<a${i}>`)
+      b.doc.getText('source').insert(sourceOf(b.doc).length, `<b${i}>`)
+    }
+    a.provider.connect()
+    b.provider.connect()
+    await waitFor(() => sourceOf(a.doc) === sourceOf(b.doc) && a.saved() && b.saved(), 'merge')
+    const text = sourceOf(a.doc)
+    for (let i = 0; i < 20; i++) {
+      expect(count(text, `<a${i}>`)).toBe(1)
+      expect(count(text, `<b${i}>`)).toBe(1)
+    }
+    // What the clients were told is saved is what the database holds.
+    const stored = await storedDoc(real, id)
+    expect(sourceOf(stored)).toBe(text)
+    a.destroy()
+    b.destroy()
+  })
+})
+
+describe('durable acks', () => {
+  it('acks only after the commit, covering the client state vector', async () => {
+    const { id } = await server.pipeline()
+    const { token } = await server.user('editor')
+    const a = connect(server, id, token, { acks: true })
+    const b = connect(server, id, token)
+    await Promise.all([a.synced(), b.synced()])
+    await waitFor(() => a.saved(), 'ack of the handshake')
+
+    // When an ack arrives, every update it covers must already be in the committed list.
+    const problems: string[] = []
+    a.provider.messageHandlers[100] = (_e, decoder) => {
+      const acked = Y.decodeStateVector(decoding.readVarUint8Array(decoder))
+      let committed = 0
+      for (const u of watched.committed) {
+        committed = Math.max(committed, Y.parseUpdateMeta(u).to.get(a.doc.clientID) ?? 0)
+      }
+      const clock = acked.get(a.doc.clientID) ?? 0
+      if (clock > committed) problems.push(`acked ${clock} with ${committed} committed`)
+      a.acks.push(acked)
+    }
+
+    const release = watched.hold('appendUpdates')
+    const acksBefore = a.acks.length
+    a.doc.getText('source').insert(0, '# held\n')
+    // B sees the edit (fan-out does not wait for the database)…
+    await waitFor(() => sourceOf(b.doc).includes('# held'), 'fan-out while the commit is held')
+    // …but A is not told it is saved, and it is not.
+    expect(a.acks.length).toBe(acksBefore)
+    expect(a.saved()).toBe(false)
+    release()
+    await waitFor(() => a.saved(), 'ack after the commit')
+    expect(problems).toEqual([])
+    const stored = await storedDoc(real, id)
+    expect(sourceOf(stored)).toContain('# held')
+    a.destroy()
+    b.destroy()
+  })
+
+  it('sends no acks to a client that did not offer weft-ack', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+    try {
+      const { id } = await server.pipeline()
+      const { token } = await server.user('editor')
+      const watcher = connect(server, id, token, { acks: true })
+      // Registers a handler for type 100 without offering the subprotocol.
+      const plain = connect(server, id, token, { handleAcks: true })
+      const stock = connect(server, id, token)
+      await Promise.all([watcher.synced(), plain.synced(), stock.synced()])
+      plain.doc.getText('source').insert(0, '# plain\n')
+      stock.doc.getText('source').insert(0, '# stock\n')
+      await waitFor(() => sourceOf(watcher.doc).includes('# plain'), 'fan-out')
+      await waitFor(() => sourceOf(watcher.doc).includes('# stock'), 'fan-out')
+      // The watcher's own ack after these edits proves the batch with them committed.
+      watcher.doc.getText('source').insert(0, '#')
+      await waitFor(() => watcher.saved(), 'watcher ack')
+      const stored = await storedDoc(real, id)
+      expect(sourceOf(stored)).toContain('# plain')
+      expect(sourceOf(stored)).toContain('# stock')
+      expect(plain.acks).toEqual([])
+      expect(errors.mock.calls.filter((c) => String(c[0]).includes('Unable to compute'))).toEqual(
+        [],
+      )
+      for (const c of [watcher, plain, stock]) c.destroy()
+    } finally {
+      errors.mockRestore()
+    }
+  })
+
+  it('group-commits concurrent writers into fewer transactions than updates', async () => {
+    const { id } = await server.pipeline()
+    const { token } = await server.user('editor')
+    const clients = Array.from({ length: 8 }, () => connect(server, id, token, { acks: true }))
+    await Promise.all(clients.map((c) => c.synced()))
+    await waitFor(() => clients.every((c) => c.saved()), 'handshake acks')
+    const calls = watched.appendCalls
+    const release = watched.hold('appendUpdates')
+    for (let round = 0; round < 5; round++) {
+      clients.forEach((c, i) => c.doc.getText('source').insert(0, `<${i}.${round}>`))
+    }
+    const updates = clients.length * 5
+    // Everyone has everything in memory while the first commit is held.
+    await waitFor(
+      () => clients.every((c) => count(sourceOf(c.doc), '<') >= updates),
+      'fan-out of all edits',
+    )
+    release()
+    await waitFor(() => clients.every((c) => c.saved()), 'all saved')
+    const transactions = watched.appendCalls - calls
+    expect(transactions).toBeGreaterThan(0)
+    expect(transactions).toBeLessThan(updates / 4)
+    const stored = sourceOf(await storedDoc(real, id))
+    for (let i = 0; i < clients.length; i++)
+      for (let r = 0; r < 5; r++) expect(count(stored, `<${i}.${r}>`)).toBe(1)
+    for (const c of clients) c.destroy()
+  })
+
+  it('retries a failing store and acks only once the commit succeeds', async () => {
+    const { id } = await server.pipeline()
+    const { token } = await server.user('editor')
+    const a = connect(server, id, token, { acks: true })
+    await a.synced()
+    await waitFor(() => a.saved(), 'handshake ack')
+    const calls = watched.appendCalls
+    watched.failNext('appendUpdates', 3)
+    a.doc.getText('source').insert(0, '# retried\n')
+    await waitFor(() => a.saved(), 'ack after retries')
+    expect(watched.appendCalls - calls).toBeGreaterThanOrEqual(4)
+    expect(sourceOf(await storedDoc(real, id))).toContain('# retried')
+    a.destroy()
+  })
+})
+
+describe('REST access to documents', () => {
+  it('change() fans out, resolves once durable; read() sees it; unknown ids', async () => {
+    const { id } = await server.pipeline()
+    const { token } = await server.user('viewer')
+    const a = connect(server, id, token)
+    await a.synced()
+    await server.relay.change(id, (doc) => doc.getText('source').insert(0, '# rest\n'))
+    expect(sourceOf(await storedDoc(real, id))).toContain('# rest')
+    await waitFor(() => sourceOf(a.doc).includes('# rest'), 'REST change reaches sockets')
+    expect(await server.relay.read(id, (doc) => sourceOf(doc).startsWith('# rest'))).toBe(true)
+    expect(await server.relay.read('no-such-pipeline', () => 1)).toBeNull()
+    await expect(server.relay.change('no-such-pipeline', () => {})).rejects.toBeInstanceOf(
+      RelayError,
+    )
+    a.destroy()
   })
 })

@@ -322,3 +322,121 @@ export function applyRawSync(doc: Y.Doc, messages: readonly Uint8Array[]): void 
 
 /** The text of the doc's 'source' Y.Text (what the stock clients edit in these tests). */
 export const sourceOf = (doc: Y.Doc): string => doc.getText('source').toString()
+
+type Gate = { promise: Promise<void>; open: () => void }
+const gate = (): Gate => {
+  let open!: () => void
+  const promise = new Promise<void>((resolve) => (open = resolve))
+  return { promise, open }
+}
+
+/**
+ * The real store, watched: counts appends, can hold an append or a compaction until released,
+ * and can make the next calls fail (the database being down). Everything else goes straight to
+ * the real store.
+ */
+export class WatchedStore {
+  readonly store: Store
+  appendCalls = 0
+  appendedUpdates = 0
+  /** Every update whose append has committed (the real appendUpdates resolved). */
+  readonly committed: Uint8Array[] = []
+  private holds = new Map<'appendUpdates' | 'compact' | 'loadDocument', Gate>()
+  private failures = new Map<'appendUpdates' | 'loadDocument', number>()
+
+  constructor(real: Store) {
+    const overrides: Partial<Store> = {
+      appendUpdates: async (batch) => {
+        this.appendCalls++
+        await this.holds.get('appendUpdates')?.promise
+        if (this.fail('appendUpdates')) throw new Error('database unavailable (test)')
+        const result = await real.appendUpdates(batch)
+        for (const item of batch) {
+          this.appendedUpdates += item.updates.length
+          this.committed.push(...item.updates)
+        }
+        return result
+      },
+      compact: async (id, render) => {
+        await this.holds.get('compact')?.promise
+        return real.compact(id, render)
+      },
+      loadDocument: async (id) => {
+        await this.holds.get('loadDocument')?.promise
+        if (this.fail('loadDocument')) throw new Error('database unavailable (test)')
+        return real.loadDocument(id)
+      },
+    }
+    this.store = new Proxy(real, {
+      get(target, prop, receiver) {
+        if (prop in overrides) return overrides[prop as keyof Store]
+        const value: unknown = Reflect.get(target, prop, receiver)
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    })
+  }
+
+  /** Holds calls of `method` until the returned function is called. */
+  hold(method: 'appendUpdates' | 'compact' | 'loadDocument'): () => void {
+    const g = gate()
+    this.holds.set(method, g)
+    return () => {
+      if (this.holds.get(method) === g) this.holds.delete(method)
+      g.open()
+    }
+  }
+
+  failNext(method: 'appendUpdates' | 'loadDocument', times: number): void {
+    this.failures.set(method, times)
+  }
+
+  private fail(method: 'appendUpdates' | 'loadDocument'): boolean {
+    const left = this.failures.get(method) ?? 0
+    if (left <= 0) return false
+    this.failures.set(method, left - 1)
+    return true
+  }
+}
+
+/** Real timers that remember which timeouts are still pending (to prove none are left). */
+export function trackedTimers(): Timers & { pending(): number } {
+  const live = new Set<ReturnType<typeof setTimeout>>()
+  return {
+    now: () => performance.now(),
+    setTimeout(fn, ms) {
+      const handle = setTimeout(() => {
+        live.delete(handle)
+        fn()
+      }, ms)
+      live.add(handle)
+      return handle
+    },
+    clearTimeout(handle) {
+      live.delete(handle as ReturnType<typeof setTimeout>)
+      clearTimeout(handle as ReturnType<typeof setTimeout>)
+    },
+    pending: () => live.size,
+  }
+}
+
+/** The pipeline's stored state (snapshot + log), as a doc. */
+export async function storedDoc(store: Store, pipelineId: string): Promise<Y.Doc> {
+  const stored = await store.loadDocument(pipelineId)
+  if (stored === null) throw new Error('pipeline not stored')
+  const doc = new Y.Doc()
+  for (const update of stored.updates) Y.applyUpdate(doc, update)
+  return doc
+}
+
+/** A metric's value (counters/gauges), optionally for one label set. */
+export async function metricValue(
+  metric: { get(): Promise<{ values: Array<{ value: number; labels: object }> }> },
+  labels: Record<string, string> = {},
+): Promise<number> {
+  const { values } = await metric.get()
+  return values
+    .filter((v) =>
+      Object.entries(labels).every(([k, l]) => (v.labels as Record<string, unknown>)[k] === l),
+    )
+    .reduce((sum, v) => sum + v.value, 0)
+}
