@@ -24,13 +24,40 @@ export function panesText(page: Page): Promise<string> {
   return page.locator('[data-testid="editor-panes"]').innerText()
 }
 
+/**
+ * Waits until `read()` gives `want` (compared as JSON). Unlike expect.poll it also works in
+ * beforeAll hooks; the error says what was expected and what was last seen.
+ */
+export async function until<T>(
+  read: () => Promise<T>,
+  want: T,
+  what: string,
+  timeout = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeout
+  let last: T | undefined
+  for (;;) {
+    try {
+      last = await read()
+      if (JSON.stringify(last) === JSON.stringify(want)) return
+    } catch (error) {
+      if (Date.now() > deadline) throw error
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `Timed out waiting for ${what}: wanted ${JSON.stringify(want)}, last saw ${JSON.stringify(last)}`,
+      )
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
 export async function expectStepShown(page: Page, name: string, shown = true): Promise<void> {
-  await expect
-    .poll(async () => (await panesText(page)).includes(name), {
-      timeout: 20_000,
-      message: `step "${name}" ${shown ? 'shown' : 'gone'}`,
-    })
-    .toBe(shown)
+  await until(
+    async () => (await panesText(page)).includes(name),
+    shown,
+    `step "${name}" ${shown ? 'shown' : 'gone'}`,
+  )
 }
 
 export async function status(page: Page): Promise<string | null> {
@@ -38,7 +65,7 @@ export async function status(page: Page): Promise<string | null> {
 }
 
 export async function expectStatus(page: Page, want: string, timeout = 20_000): Promise<void> {
-  await expect.poll(() => status(page), { timeout, message: `status ${want}` }).toBe(want)
+  await until(() => status(page), want, `status ${want}`, timeout)
 }
 
 /** Ctrl+K, search, and run the command with this id (by click: it is in the filtered list). */
