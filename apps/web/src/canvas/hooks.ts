@@ -1,0 +1,151 @@
+/**
+ * Subscriptions from the Y.Doc to React, split so that a position change (a drag here or
+ * elsewhere) never re-derives the graph, and a pipeline change re-derives it once per render.
+ */
+import * as Y from 'yjs'
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
+import { docKeys, exportYaml, validateYaml } from '@weft/core'
+import type { StepDiagnostics } from './flow'
+import type { XY } from './layout'
+import { deriveModel, isRecord, type CanvasModel } from './model'
+import { readPositions } from './ops'
+
+function topOf(type: Y.AbstractType<unknown>): Y.AbstractType<unknown> {
+  let t = type
+  for (let i = 0; i < 256; i++) {
+    const parent = t._item?.parent
+    if (!(parent instanceof Y.AbstractType)) return t
+    t = parent as Y.AbstractType<unknown>
+  }
+  return t
+}
+
+/** The canvas model, re-derived lazily after transactions that touch more than layout/notes. */
+export function useModel(doc: Y.Doc): CanvasModel {
+  const store = useMemo(() => {
+    let model = deriveModel(doc)
+    let dirty = false
+    const listeners = new Set<() => void>()
+    const skip = new Set<unknown>([doc.getMap(docKeys.layout), doc.getMap(docKeys.notes)])
+    const onTx = (tr: Y.Transaction) => {
+      for (const type of tr.changed.keys()) {
+        if (!skip.has(topOf(type as Y.AbstractType<unknown>))) {
+          dirty = true
+          for (const l of listeners) l()
+          return
+        }
+      }
+    }
+    return {
+      subscribe(l: () => void) {
+        if (listeners.size === 0) doc.on('afterTransaction', onTx)
+        listeners.add(l)
+        return () => {
+          listeners.delete(l)
+          if (listeners.size === 0) doc.off('afterTransaction', onTx)
+        }
+      },
+      get(): CanvasModel {
+        if (dirty) {
+          dirty = false
+          model = deriveModel(doc)
+        }
+        return model
+      },
+    }
+  }, [doc])
+  return useSyncExternalStore(store.subscribe, store.get)
+}
+
+/** The shared layout map as positions; only changed keys are copied on each change. */
+export function usePositions(doc: Y.Doc): ReadonlyMap<string, XY> {
+  const store = useMemo(() => {
+    let positions: ReadonlyMap<string, XY> = readPositions(doc)
+    const map = doc.getMap<unknown>(docKeys.layout)
+    const listeners = new Set<() => void>()
+    const onChange = (e: Y.YMapEvent<unknown>) => {
+      const next = new Map(positions)
+      for (const k of e.keysChanged) {
+        const v = map.get(k)
+        if (isRecord(v) && typeof v.x === 'number' && typeof v.y === 'number') {
+          const old = next.get(k)
+          if (!old || old.x !== v.x || old.y !== v.y) next.set(k, { x: v.x, y: v.y })
+        } else next.delete(k)
+      }
+      positions = next
+      for (const l of listeners) l()
+    }
+    return {
+      subscribe(l: () => void) {
+        if (listeners.size === 0) {
+          positions = readPositions(doc)
+          map.observe(onChange)
+        }
+        listeners.add(l)
+        return () => {
+          listeners.delete(l)
+          if (listeners.size === 0) map.unobserve(onChange)
+        }
+      },
+      get: () => positions,
+    }
+  }, [doc])
+  return useSyncExternalStore(store.subscribe, store.get)
+}
+
+const EMPTY_DIAGNOSTICS: ReadonlyMap<string, StepDiagnostics> = new Map()
+
+/** Diagnostics per step id, from validating the current export, shortly after each change. */
+export function stepDiagnostics(
+  doc: Y.Doc,
+  model: CanvasModel,
+  previous: ReadonlyMap<string, StepDiagnostics> = EMPTY_DIAGNOSTICS,
+): ReadonlyMap<string, StepDiagnostics> {
+  const { diagnostics } = validateYaml(exportYaml(doc), { stepIdAt: (p) => model.view.idAt(p) })
+  const acc = new Map<
+    string,
+    { errors: number; warnings: number; infos: number; messages: string[] }
+  >()
+  for (const d of diagnostics) {
+    if (!d.stepId) continue
+    let e = acc.get(d.stepId)
+    if (!e) acc.set(d.stepId, (e = { errors: 0, warnings: 0, infos: 0, messages: [] }))
+    if (d.severity === 'error') e.errors++
+    else if (d.severity === 'warning') e.warnings++
+    else e.infos++
+    if (e.messages.length < 6) e.messages.push(`${d.severity}: ${d.message}`)
+  }
+  const out = new Map<string, StepDiagnostics>()
+  for (const [id, e] of acc) {
+    const old = previous.get(id)
+    const same =
+      old &&
+      old.errors === e.errors &&
+      old.warnings === e.warnings &&
+      old.infos === e.infos &&
+      old.messages.join('\n') === e.messages.join('\n')
+    out.set(id, same ? old : e)
+  }
+  return out
+}
+
+export function useDiagnostics(
+  doc: Y.Doc,
+  model: CanvasModel,
+  delayMs = 200,
+): ReadonlyMap<string, StepDiagnostics> {
+  const [diagnostics, setDiagnostics] = useState(EMPTY_DIAGNOSTICS)
+  const prev = useRef(diagnostics)
+  useEffect(() => {
+    const t = setTimeout(() => {
+      try {
+        prev.current = stepDiagnostics(doc, model, prev.current)
+        setDiagnostics(prev.current)
+      } catch {
+        // validation never throws on user input; a broken doc just shows no badges
+      }
+    }, delayMs)
+    return () => clearTimeout(t)
+  }, [doc, model, delayMs])
+  return diagnostics
+}
