@@ -6,19 +6,19 @@
 import { docKeys } from '@weft/core'
 import type * as Y from 'yjs'
 
-export function pipelineTypes(doc: Y.Doc): Y.AbstractType<unknown>[] {
+/** A shared type as the transaction's change maps key it. */
+export type PipelineType = Parameters<Y.Transaction['changed']['has']>[0]
+
+export function pipelineTypes(doc: Y.Doc): PipelineType[] {
   return [
     doc.getMap(docKeys.meta),
     doc.getMap(docKeys.root),
     doc.getMap(docKeys.steps),
     doc.getText(docKeys.source),
-  ] as Y.AbstractType<unknown>[]
+  ] as unknown[] as PipelineType[]
 }
 
 /** True when `tr` changed anything that exportYaml / readPipeline read. */
-export function touchesPipeline(
-  tr: Y.Transaction,
-  types: readonly Y.AbstractType<unknown>[],
-): boolean {
+export function touchesPipeline(tr: Y.Transaction, types: readonly PipelineType[]): boolean {
   return types.some((t) => tr.changedParentTypes.has(t) || tr.changed.has(t))
 }

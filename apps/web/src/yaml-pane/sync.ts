@@ -15,7 +15,7 @@
 import { ChangeSet } from '@codemirror/state'
 import { exportYaml, importYaml, readYaml, type Diagnostic } from '@weft/core'
 import type * as Y from 'yjs'
-import { pipelineTypes, touchesPipeline } from './docChanges'
+import { pipelineTypes, touchesPipeline, type PipelineType } from './docChanges'
 import { diffText, type TextChange } from './textDiff'
 
 export interface Timer {
@@ -98,7 +98,7 @@ export class YamlSync {
   private applying = false
   private status: SyncStatus = synced
   private readonly debouncer: Debouncer
-  private readonly types: Y.AbstractType<unknown>[]
+  private readonly types: PipelineType[]
   private readonly onTransaction = (tr: Y.Transaction) => {
     if (touchesPipeline(tr, this.types)) this.docChanged()
   }
