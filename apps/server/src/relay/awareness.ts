@@ -11,7 +11,9 @@
  *
  * Clocks: the relay re-stamps the clock it forwards (strictly increasing per clientID), so peers
  * accept a reconnecting client's first state at once instead of after its next renewal
- * (y-websocket#122). No timers: states older than `outdatedMs` are left out of snapshots.
+ * (y-websocket#122). A closed owner's ids stay as tombstones for `outdatedMs`, so a peer's late
+ * echo of a departed state cannot bring it back as a ghost (y-websocket#126). No timers: old
+ * tombstones are swept when a connection closes, old states are left out of snapshots.
  */
 import type { AwarenessEntry } from './protocol.js'
 import { encodeAwarenessUpdate } from './protocol.js'
@@ -24,7 +26,10 @@ export interface AwarenessOwner {
 }
 
 interface ClientState {
-  owner: AwarenessOwner
+  /** The owning connection, or null once it closed (a tombstone, kept `outdatedMs`). */
+  owner: AwarenessOwner | null
+  /** The user of the last owner. */
+  userId: string
   /** Last clock accepted from the owner. */
   inClock: number
   /** Last clock forwarded to peers. */
@@ -47,6 +52,8 @@ export interface AwarenessResult {
   rejected: number
 }
 
+type Out = Array<{ clientId: number; clock: number; json: string }>
+
 export class DocAwareness {
   private readonly clients = new Map<number, ClientState>()
 
@@ -56,27 +63,44 @@ export class DocAwareness {
     return this.clients.size
   }
 
+  /**
+   * The stock y-websocket client re-sends every awareness change it sees, its peers' included,
+   * with the clock it got from us. Such echoes (clock ≤ what we forwarded) are ignored quietly;
+   * only entries that would really change another connection's state count as rejected.
+   */
   apply(owner: AwarenessOwner, entries: readonly AwarenessEntry[], now: number): AwarenessResult {
-    const out: Array<{ clientId: number; clock: number; json: string }> = []
+    const out: Out = []
     let rejected = 0
+    // The stock client's first awareness frame on a socket is its own state, alone.
+    const announcement = owner.awarenessIds.size === 0 && entries.length === 1
     for (const entry of entries) {
       const removal = entry.json === 'null'
       let client = this.clients.get(entry.clientId)
       if (client !== undefined && client.owner !== owner) {
-        // A foreign clientID: only the same user (a reconnect racing the old socket's close) may
-        // take it over, and only by announcing a state.
-        if (removal || client.owner.userId !== owner.userId) {
-          rejected++
-          continue
+        if (client.owner !== null) {
+          // Another connection's id. Only the same user (a reconnect racing the old socket's
+          // close) may take it over, with a newer state.
+          if (entry.clock <= client.outClock) continue
+          if (removal || client.owner.userId !== owner.userId) {
+            rejected++
+            continue
+          }
+        } else {
+          // A departed connection's id: its owner coming back, or an echo of its old state.
+          if (removal) continue
+          const reclaim =
+            announcement && client.userId === owner.userId && entry.clock >= client.inClock
+          if (!reclaim && entry.clock <= client.outClock) continue
         }
         if (owner.awarenessIds.size >= this.limits.maxClients) {
           rejected++
           continue
         }
-        client.owner.awarenessIds.delete(entry.clientId)
+        client.owner?.awarenessIds.delete(entry.clientId)
         client.owner = owner
-        owner.awarenessIds.add(entry.clientId)
+        client.userId = owner.userId
         client.inClock = -1
+        owner.awarenessIds.add(entry.clientId)
       }
       if (client === undefined) {
         if (removal) continue // nothing to remove; never bind an id through a removal
@@ -96,11 +120,19 @@ export class DocAwareness {
         }
       }
       if (client === undefined) {
-        client = { owner, inClock: entry.clock, outClock: entry.clock, json, updatedAt: now }
+        client = {
+          owner,
+          userId: owner.userId,
+          inClock: entry.clock,
+          outClock: entry.clock,
+          json,
+          updatedAt: now,
+        }
         this.clients.set(entry.clientId, client)
         owner.awarenessIds.add(entry.clientId)
       } else {
         client.inClock = entry.clock
+        // Strictly increasing, so peers accept it even after a removal we broadcast.
         client.outClock = Math.max(entry.clock, client.outClock + 1)
         client.json = json
         client.updatedAt = now
@@ -110,22 +142,32 @@ export class DocAwareness {
     return { forward: out.length > 0 ? encodeAwarenessUpdate(out) : null, rejected }
   }
 
-  /** Forgets the owner's clientIDs; returns the removal to broadcast, or null. */
-  removeOwner(owner: AwarenessOwner): Uint8Array | null {
-    const out: Array<{ clientId: number; clock: number; json: string }> = []
+  /** The owner closed: removes its states; returns the removal to broadcast, or null. */
+  removeOwner(owner: AwarenessOwner, now: number): Uint8Array | null {
+    const out: Out = []
     for (const id of owner.awarenessIds) {
       const client = this.clients.get(id)
       if (client === undefined || client.owner !== owner) continue
-      this.clients.delete(id)
-      if (client.json !== null) out.push({ clientId: id, clock: client.outClock + 1, json: 'null' })
+      client.owner = null
+      client.updatedAt = now
+      if (client.json !== null) {
+        client.json = null
+        client.outClock++
+        out.push({ clientId: id, clock: client.outClock, json: 'null' })
+      }
     }
     owner.awarenessIds.clear()
+    for (const [id, client] of this.clients) {
+      if (client.owner === null && now - client.updatedAt > this.limits.outdatedMs) {
+        this.clients.delete(id)
+      }
+    }
     return out.length > 0 ? encodeAwarenessUpdate(out) : null
   }
 
   /** Every live state not owned by `except`, for a new connection or a query. */
   snapshot(now: number, except?: AwarenessOwner): Uint8Array | null {
-    const out: Array<{ clientId: number; clock: number; json: string }> = []
+    const out: Out = []
     for (const [clientId, client] of this.clients) {
       if (client.owner === except || client.json === null) continue
       if (now - client.updatedAt > this.limits.outdatedMs) continue
@@ -135,7 +177,7 @@ export class DocAwareness {
   }
 
   clear(): void {
-    for (const client of this.clients.values()) client.owner.awarenessIds.clear()
+    for (const client of this.clients.values()) client.owner?.awarenessIds.clear()
     this.clients.clear()
   }
 }

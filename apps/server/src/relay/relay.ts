@@ -276,6 +276,11 @@ export class Relay {
     handle: (conn, message) => this.handle(conn, message),
     detach: (conn) => this.detach(conn),
     reject: (conn, reason, code) => this.reject(conn, reason, code),
+    resync: (conn) => {
+      if (conn.doc !== null && conn.doc.phase === 'ready') {
+        conn.send(encodeSyncStep1(Y.encodeStateVector(conn.doc.ydoc)))
+      }
+    },
   }
 
   // --- connections ------------------------------------------------------------------------
@@ -335,7 +340,7 @@ export class Relay {
     if (doc === null) return
     conn.doc = null
     doc.conns.delete(conn)
-    const removal = doc.awareness.removeOwner(conn)
+    const removal = doc.awareness.removeOwner(conn, this.timers.now())
     if (removal !== null) this.broadcast(doc, encodeAwareness(removal), null)
     this.scheduleEvict(doc)
   }
@@ -916,6 +921,7 @@ interface RelayInternals {
   handle(conn: RelayConnection, data: Uint8Array): void
   detach(conn: RelayConnection): void
   reject(conn: RelayConnection, reason: RejectReason | 'preload', code: number): void
+  resync(conn: RelayConnection): void
 }
 
 /** One socket on one pipeline. Never throws out of `receive()`. */
@@ -1001,11 +1007,16 @@ export class RelayConnection implements AwarenessOwner {
     }
   }
 
-  /** The role changed (auth sweeper): applies to the next frame. */
+  /**
+   * The role changed (auth sweeper): applies to the next frame. A viewer made editor is sent a
+   * sync step 1, so that what it wrote while refused (still in its local doc) is offered again.
+   */
   setRole(role: Role): void {
     if (role === this.principal.role) return
+    const wasViewer = this.principal.role === 'viewer'
     this.principal.role = role
     this.denied = false
+    if (wasViewer && role !== 'viewer' && this.state === 'open') this.internals.resync(this)
   }
 
   /** @internal Sends unless the socket's queue is past the cap, in which case it closes 4508. */
