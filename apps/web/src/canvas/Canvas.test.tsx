@@ -10,11 +10,12 @@ import {
 } from '@testing-library/react'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { useState } from 'react'
-import { exportYaml, getStepPosition, readPipeline, renameStep } from '@weft/core'
+import { exportYaml, getStepPosition, readPipeline, removeStep, renameStep } from '@weft/core'
 import type { EditorSession } from '../editor/session'
 import { Canvas, type CanvasApi } from './index'
 import { docFrom, idOf, RESEARCH_YAML } from './fixtures'
 import { testSession } from './testSession'
+import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness'
 
 beforeAll(() => {
   // happy-dom lays nothing out; give the canvas a size so React Flow draws what is in view.
@@ -111,18 +112,30 @@ describe('<Canvas>', () => {
     Y.applyUpdate(other, Y.encodeStateAsUpdate(doc))
     const research = idOf(doc, 'research')
     const onSelect = vi.fn()
-    render(<Harness session={testSession(doc)} initial={[research]} onSelect={onSelect} />)
+    const apiRef: { current: CanvasApi | null } = { current: null }
+    render(
+      <Harness
+        session={testSession(doc)}
+        initial={[research]}
+        onSelect={onSelect}
+        apiRef={apiRef}
+      />,
+    )
     await waitFor(() =>
       expect(screen.getByTestId('step-node-research').getAttribute('data-selected')).toBe('true'),
     )
+    const viewport = apiRef.current!.viewport()
     // the other peer renames a step and deletes another
     renameStep(other, idOf(other, 'collect'), 'gather')
+    removeStep(other, idOf(other, 'topics'))
     act(() => {
       Y.applyUpdate(doc, Y.encodeStateAsUpdate(other))
     })
     await waitFor(() => expect(screen.getByTestId('step-node-gather')).toBeTruthy())
+    expect(screen.queryByTestId('step-node-topics')).toBeNull()
     expect(screen.getByTestId('step-node-research').getAttribute('data-selected')).toBe('true')
     expect(onSelect).not.toHaveBeenCalled()
+    expect(apiRef.current!.viewport()).toEqual(viewport)
   })
 
   it('Delete removes the selected step through core', async () => {
@@ -220,5 +233,79 @@ describe('<Canvas>', () => {
     expect(exportYaml(doc)).toMatch(
       /- name: research\n[\s\S]*- name: gemini_2\n[\s\S]*- name: critique/,
     )
+  })
+
+  it("shows other users' cursors and selections, and publishes its own", async () => {
+    const doc = docFrom(RESEARCH_YAML)
+    const session = testSession(doc)
+    const collect = idOf(doc, 'collect')
+    const research = idOf(doc, 'research')
+    const apiRef: { current: CanvasApi | null } = { current: null }
+    render(<Harness session={session} initial={[collect]} apiRef={apiRef} />)
+    await screen.findByTestId('step-node-research')
+    // ours: the selection is mirrored into awareness
+    expect((session.awareness.getLocalState() as { selection: string[] }).selection).toEqual([
+      collect,
+    ])
+    // theirs: arrives as an awareness update from another client
+    const otherDoc = new Y.Doc()
+    const other = new Awareness(otherDoc)
+    other.setLocalState({
+      user: { name: 'ada', color: '#d1495b' },
+      cursor: { x: 120, y: 40 },
+      selection: [research],
+      yaml: null,
+    })
+    act(() => {
+      applyAwarenessUpdate(
+        session.awareness,
+        encodeAwarenessUpdate(other, [other.clientID]),
+        'remote',
+      )
+    })
+    await waitFor(() => expect(screen.getByTestId('remote-cursor-ada')).toBeTruthy())
+    expect(screen.getByTestId('remote-cursor-ada').style.transform).toBe('translate(120px, 40px)')
+    const node = screen.getByTestId('step-node-research')
+    expect(node.className).toContain('is-remote')
+    expect(node.textContent).toContain('ada')
+    expect(screen.getByTestId('step-node-collect').className).not.toContain('is-remote')
+    // our pointer goes out in flow coordinates
+    const canvas = screen.getByTestId('canvas')
+    const ev = createEvent.pointerMove(canvas)
+    Object.defineProperty(ev, 'clientX', { value: 300 })
+    Object.defineProperty(ev, 'clientY', { value: 200 })
+    fireEvent(canvas, ev)
+    const { x, y, zoom } = apiRef.current!.viewport()
+    const cursor = (session.awareness.getLocalState() as { cursor: { x: number; y: number } })
+      .cursor
+    expect(cursor).toEqual({ x: Math.round((300 - x) / zoom), y: Math.round((200 - y) / zoom) })
+    fireEvent.pointerLeave(canvas)
+    expect((session.awareness.getLocalState() as { cursor: unknown }).cursor).toBeNull()
+  })
+
+  it('collapses and expands a container', async () => {
+    const doc = docFrom(RESEARCH_YAML)
+    render(<Harness session={testSession(doc)} />)
+    await screen.findByTestId('step-node-research')
+    fireEvent.click(screen.getByRole('button', { name: 'Collapse each_topic' }))
+    await waitFor(() => expect(screen.queryByTestId('step-node-research')).toBeNull())
+    expect(screen.getByTestId('step-node-each_topic').className).toContain('weft-card')
+    fireEvent.click(screen.getByRole('button', { name: 'Expand each_topic' }))
+    await waitFor(() => expect(screen.getByTestId('step-node-research')).toBeTruthy())
+  })
+
+  it('walks the steps with the arrow keys and selects with Enter', async () => {
+    const doc = docFrom(RESEARCH_YAML)
+    const onSelect = vi.fn()
+    render(<Harness session={testSession(doc)} onSelect={onSelect} />)
+    const collect = (await screen.findByTestId('step-node-collect')).closest<HTMLElement>(
+      '.react-flow__node',
+    )!
+    collect.focus()
+    fireEvent.keyDown(collect, { key: 'ArrowDown' })
+    const topics = screen.getByTestId('step-node-topics').closest('.react-flow__node')!
+    expect(document.activeElement).toBe(topics)
+    fireEvent.keyDown(topics, { key: 'Enter' })
+    await waitFor(() => expect(onSelect).toHaveBeenLastCalledWith([idOf(doc, 'topics')]))
   })
 })

@@ -197,3 +197,17 @@ describe('layout', () => {
     )
   })
 })
+
+describe('diagnostics per step', () => {
+  it('puts each diagnostic of the current export on its step', async () => {
+    const { stepDiagnostics } = await import('./hooks')
+    const { doc, model } = setup()
+    const d = stepDiagnostics(doc, model)
+    const report = d.get(idOf(doc, 'report'))!
+    expect(report.errors).toBeGreaterThan(0)
+    expect(report.messages.join('\n')).toMatch(/research/)
+    expect(d.has(idOf(doc, 'collect'))).toBe(false)
+    // unchanged entries keep their identity (so their nodes do not re-render)
+    expect(stepDiagnostics(doc, model, d).get(idOf(doc, 'report'))).toBe(report)
+  })
+})

@@ -124,8 +124,59 @@ function sameData(a: WeftNodeData, b: WeftNodeData): boolean {
 /** Builds nodes; keeps the previous object for every node whose inputs did not change. */
 export class FlowNodeBuilder {
   private nodes = new Map<string, WeftNode>()
+  private last: FlowInputs | undefined
+  private list: WeftNode[] = []
 
   build(input: FlowInputs): WeftNode[] {
+    const prev = this.last
+    this.last = input
+    // A drag frame: only positions changed. Touch the moved nodes, keep every other object.
+    if (
+      prev &&
+      prev.model === input.model &&
+      prev.sizes === input.sizes &&
+      prev.collapsed === input.collapsed &&
+      prev.selection === input.selection &&
+      prev.remote === input.remote &&
+      prev.diagnostics === input.diagnostics &&
+      prev.readOnly === input.readOnly &&
+      prev.editingId === input.editingId &&
+      prev.dropTargetId === input.dropTargetId
+    ) {
+      return this.moveOnly(prev, input)
+    }
+    this.list = this.full(input)
+    return this.list
+  }
+
+  private moveOnly(prev: FlowInputs, input: FlowInputs): WeftNode[] {
+    const changed = new Set<string>()
+    const diff = (
+      a: ReadonlyMap<string, XY> | undefined,
+      b: ReadonlyMap<string, XY> | undefined,
+    ) => {
+      if (a === b) return
+      for (const [id, p] of a ?? []) if (b?.get(id) !== p) changed.add(id)
+      for (const [id, p] of b ?? []) if (a?.get(id) !== p) changed.add(id)
+    }
+    diff(prev.live, input.live)
+    diff(prev.positions, input.positions)
+    if (changed.size === 0) return this.list
+    let out: WeftNode[] | undefined
+    this.list.forEach((node, i) => {
+      if (!changed.has(node.id)) return
+      const p = input.live?.get(node.id) ?? input.positions.get(node.id) ?? ORIGIN
+      if (p.x === node.position.x && p.y === node.position.y) return
+      const next: WeftNode = { ...node, position: p }
+      this.nodes.set(node.id, next)
+      out ??= [...this.list]
+      out[i] = next
+    })
+    if (out) this.list = out
+    return this.list
+  }
+
+  private full(input: FlowInputs): WeftNode[] {
     const { model, collapsed } = input
     const next = new Map<string, WeftNode>()
     const out: WeftNode[] = []

@@ -5,6 +5,7 @@
 import * as Y from 'yjs'
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
 import { docKeys, exportYaml, validateYaml } from '@weft/core'
+import type { DiagnosticsReply } from './diagnostics.worker'
 import type { StepDiagnostics } from './flow'
 import type { XY } from './layout'
 import { deriveModel, isRecord, type CanvasModel } from './model'
@@ -95,21 +96,34 @@ export function usePositions(doc: Y.Doc): ReadonlyMap<string, XY> {
 
 const EMPTY_DIAGNOSTICS: ReadonlyMap<string, StepDiagnostics> = new Map()
 
-/** Diagnostics per step id, from validating the current export, shortly after each change. */
-export function stepDiagnostics(
-  doc: Y.Doc,
+interface PlainDiagnostic {
+  readonly severity: string
+  readonly message: string
+  readonly path: readonly (string | number)[]
+  readonly stepId?: string
+}
+
+/**
+ * Diagnostics per step id: each one goes to the innermost step whose path starts its own path.
+ * Entries equal to `previous` keep their object, so unchanged nodes do not re-render.
+ */
+export function groupDiagnostics(
+  diagnostics: readonly PlainDiagnostic[],
   model: CanvasModel,
   previous: ReadonlyMap<string, StepDiagnostics> = EMPTY_DIAGNOSTICS,
 ): ReadonlyMap<string, StepDiagnostics> {
-  const { diagnostics } = validateYaml(exportYaml(doc), { stepIdAt: (p) => model.view.idAt(p) })
   const acc = new Map<
     string,
     { errors: number; warnings: number; infos: number; messages: string[] }
   >()
   for (const d of diagnostics) {
-    if (!d.stepId) continue
-    let e = acc.get(d.stepId)
-    if (!e) acc.set(d.stepId, (e = { errors: 0, warnings: 0, infos: 0, messages: [] }))
+    let stepId = d.stepId
+    for (let n = d.path.length; stepId === undefined && n >= 2; n--) {
+      if (typeof d.path[n - 1] === 'number') stepId = model.view.idAt(d.path.slice(0, n))
+    }
+    if (stepId === undefined) continue
+    let e = acc.get(stepId)
+    if (!e) acc.set(stepId, (e = { errors: 0, warnings: 0, infos: 0, messages: [] }))
     if (d.severity === 'error') e.errors++
     else if (d.severity === 'warning') e.warnings++
     else e.infos++
@@ -129,23 +143,79 @@ export function stepDiagnostics(
   return out
 }
 
+/** Diagnostics per step id from validating the current export (on this thread). */
+export function stepDiagnostics(
+  doc: Y.Doc,
+  model: CanvasModel,
+  previous: ReadonlyMap<string, StepDiagnostics> = EMPTY_DIAGNOSTICS,
+): ReadonlyMap<string, StepDiagnostics> {
+  return groupDiagnostics(validateYaml(exportYaml(doc)).diagnostics, model, previous)
+}
+
+let worker: Worker | null | undefined
+let seq = 0
+const waiting = new Map<number, (d: DiagnosticsReply['diagnostics']) => void>()
+
+function diagnosticsWorker(): Worker | null {
+  if (worker !== undefined) return worker
+  worker = null
+  try {
+    if (typeof Worker === 'function' && typeof window !== 'undefined' && !('happyDOM' in window)) {
+      const w = new Worker(new URL('./diagnostics.worker.ts', import.meta.url), { type: 'module' })
+      w.onmessage = (e: MessageEvent<DiagnosticsReply>) => {
+        waiting.get(e.data.seq)?.(e.data.diagnostics)
+        waiting.delete(e.data.seq)
+      }
+      w.onerror = () => {
+        worker = null
+        for (const [k, cb] of waiting) {
+          waiting.delete(k)
+          cb([])
+        }
+      }
+      worker = w
+    }
+  } catch {
+    worker = null
+  }
+  return worker
+}
+
+/**
+ * Step diagnostics for the badges, computed shortly after each pipeline change (never on
+ * position-only changes): the export is taken here, validated in a worker when there is one.
+ */
 export function useDiagnostics(
   doc: Y.Doc,
   model: CanvasModel,
-  delayMs = 200,
+  delayMs = 250,
 ): ReadonlyMap<string, StepDiagnostics> {
   const [diagnostics, setDiagnostics] = useState(EMPTY_DIAGNOSTICS)
   const prev = useRef(diagnostics)
   useEffect(() => {
+    let cancelled = false
+    const apply = (list: readonly PlainDiagnostic[]) => {
+      if (cancelled) return
+      prev.current = groupDiagnostics(list, model, prev.current)
+      setDiagnostics(prev.current)
+    }
     const t = setTimeout(() => {
       try {
-        prev.current = stepDiagnostics(doc, model, prev.current)
-        setDiagnostics(prev.current)
+        const text = exportYaml(doc)
+        const w = diagnosticsWorker()
+        if (w) {
+          const id = ++seq
+          waiting.set(id, apply)
+          w.postMessage({ seq: id, text })
+        } else apply(validateYaml(text).diagnostics)
       } catch {
         // validation never throws on user input; a broken doc just shows no badges
       }
     }, delayMs)
-    return () => clearTimeout(t)
+    return () => {
+      cancelled = true
+      clearTimeout(t)
+    }
   }, [doc, model, delayMs])
   return diagnostics
 }

@@ -114,11 +114,12 @@ export function placeMissing(
   collapsed: ReadonlySet<string> = new Set(),
 ): Map<string, XY> {
   const result = new Map<string, XY>()
+  if (model.nodes.every((n) => stored.has(n.id))) return result
   const pos = (id: string): XY | undefined => stored.get(id) ?? result.get(id)
   // Sizes depend on children's positions, which this fills in bottom-up; memoising them across
   // levels is safe because a level is only sized after all of its children are placed.
   const sizeOf = sizer(model, pos, collapsed)
-  const edgesByLevel = bucketEdges(model)
+  let edgesByLevel: Map<string, LevelEdge[]> | undefined
 
   const visit = (parent: string, depth: number): void => {
     const kids = model.children.get(parent) ?? []
@@ -128,6 +129,7 @@ export function placeMissing(
     if (missing.length === 0) return
     const origin: XY = parent === ROOT ? { x: 0, y: 0 } : { x: CONTAINER_PAD, y: CONTAINER_HEADER }
     if (missing.length === kids.length) {
+      edgesByLevel ??= bucketEdges(model)
       const laid = layoutLevel(kids, edgesByLevel.get(parent) ?? [], sizeOf, model)
       for (const [id, p] of laid) result.set(id, { x: p.x + origin.x, y: p.y + origin.y })
       return
@@ -209,12 +211,53 @@ function bucketEdges(model: CanvasModel): Map<string, LevelEdge[]> {
   return out
 }
 
+/** The kids in path order when the level's edges form one simple path through all of them. */
+function chainOrder(kids: readonly GraphNode[], edges: readonly LevelEdge[]): string[] | undefined {
+  const ids = new Set(kids.map((k) => k.id))
+  const next = new Map<string, string>()
+  const hasIn = new Set<string>()
+  for (const [a, b] of edges) {
+    if (!ids.has(a) || !ids.has(b)) continue
+    if (next.has(a) && next.get(a) !== b) return undefined
+    if (hasIn.has(b) && next.get(a) !== b) return undefined
+    next.set(a, b)
+    hasIn.add(b)
+  }
+  const starts = kids.filter((k) => !hasIn.has(k.id))
+  if (starts.length !== 1) return undefined
+  const order: string[] = []
+  const seen = new Set<string>()
+  for (let cur: string | undefined = starts[0]!.id; cur !== undefined; cur = next.get(cur)) {
+    if (seen.has(cur)) return undefined
+    seen.add(cur)
+    order.push(cur)
+  }
+  return order.length === kids.length ? order : undefined
+}
+
 function layoutLevel(
   kids: readonly GraphNode[],
   edges: readonly LevelEdge[],
   sizeOf: (id: string) => Size,
   model: CanvasModel,
 ): Map<string, XY> {
+  // Most step lists are plain sequences: stack them (what dagre would give, in O(n)).
+  const withItem = [...edges]
+  const item0 = kids.find((k) => k.kind === 'loop_item')
+  const first0 = kids.find((k) => k.kind === 'step' && model.isStep(k.id))
+  if (item0 && first0) withItem.push([item0.id, first0.id])
+  const chain = chainOrder(kids, withItem)
+  if (chain) {
+    const width = Math.max(...chain.map((id) => sizeOf(id).width))
+    const out = new Map<string, XY>()
+    let y = 0
+    for (const id of chain) {
+      const s = sizeOf(id)
+      out.set(id, { x: Math.round((width - s.width) / 2), y })
+      y += s.height + RANK_SEP
+    }
+    return out
+  }
   const g = new Graph()
   g.setGraph({
     rankdir: 'TB',
