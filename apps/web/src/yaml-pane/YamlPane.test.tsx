@@ -1,3 +1,4 @@
+import { currentCompletions, startCompletion } from '@codemirror/autocomplete'
 import { EditorSelection, EditorState } from '@codemirror/state'
 import { EditorView } from '@codemirror/view'
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react'
@@ -225,6 +226,23 @@ describe('YamlPane', () => {
     })
     await waitFor(() => expect(exportYaml(session.doc)).toContain('name: demo'))
     expect(view.state.doc.toString()).toBe(exportYaml(session.doc))
+  })
+
+  it('completes step keys from the catalogue', async () => {
+    const { view } = mount()
+    const at = view.state.doc.toString().indexOf('      prompt:\n        - type: previous_response')
+    act(() => {
+      view.dispatch({
+        changes: { from: at, insert: '      mo\n' },
+        selection: EditorSelection.cursor(at + '      mo'.length),
+        userEvent: 'input.type',
+      })
+      startCompletion(view)
+    })
+    await waitFor(() =>
+      expect(currentCompletions(view.state).map((c) => c.label)).toContain('model'),
+    )
+    expect(currentCompletions(view.state).map((c) => c.label)).not.toContain('name')
   })
 
   it('follows an import of a whole new text by someone else', () => {

@@ -3,6 +3,7 @@
  * shared document (see sync.ts), with diagnostics as lint markers, step selection both ways,
  * and other people's carets and selections from awareness.
  */
+import { autocompletion, completionKeymap } from '@codemirror/autocomplete'
 import { defaultKeymap, indentWithTab } from '@codemirror/commands'
 import { yaml } from '@codemirror/lang-yaml'
 import {
@@ -30,6 +31,7 @@ import { readPipeline } from '@weft/core'
 import { useEffect, useRef, useState, type ReactElement } from 'react'
 import type { EditorSession, PresenceState } from '../editor/session'
 import { paneDecorations, setRemotePeers, setSelectedLines, type RemotePeer } from './decorations'
+import { completeAt } from './completion'
 import { lintYaml } from './lint'
 import { rangeOf, stepAt, stepRanges, type StepRange } from './stepRanges'
 import { synced, YamlSync, type SyncStatus, type Timer } from './sync'
@@ -203,6 +205,7 @@ export function YamlPane(props: YamlPaneProps): ReactElement {
             { key: 'Mod-z', run: undoKey(false), preventDefault: true },
             { key: 'Mod-Shift-z', run: undoKey(true), preventDefault: true },
             { key: 'Mod-y', run: undoKey(true), preventDefault: true },
+            ...completionKeymap,
             ...defaultKeymap,
             ...searchKeymap,
             ...foldKeymap,
@@ -210,6 +213,21 @@ export function YamlPane(props: YamlPaneProps): ReactElement {
             indentWithTab,
           ]),
           linter((v) => lintYaml(v.state.doc.toString()), { delay: 400 }),
+          autocompletion({
+            override: [
+              (ctx) => {
+                if (readOnly) return null
+                const result = completeAt(ctx.state.doc.toString(), ctx.pos)
+                if (!result) return null
+                // Pop up by itself after a typed character or right after `key: `.
+                const afterColon = /:\s$/.test(
+                  ctx.state.sliceDoc(Math.max(0, ctx.pos - 2), ctx.pos),
+                )
+                if (!ctx.explicit && result.from === ctx.pos && !afterColon) return null
+                return { from: result.from, options: [...result.options], validFor: /^[\w.-]*$/ }
+              },
+            ],
+          }),
           paneDecorations,
           EditorView.updateListener.of((u) => {
             const local = u.transactions.filter((tr) => !tr.annotation(remoteChange))
