@@ -3,7 +3,7 @@
  * EditorSession contract. The page imports them only from here.
  */
 import type { EditorSession } from './session.js'
-import { PlaceholderCanvas, PlaceholderInspector, PlaceholderYamlPane } from './placeholders.js'
+import { PlaceholderCanvas } from './placeholders.js'
 
 export interface PaneProps {
   readonly session: EditorSession
@@ -12,5 +12,5 @@ export interface PaneProps {
 }
 
 export const Canvas = PlaceholderCanvas
-export const Inspector = PlaceholderInspector
-export const YamlPane = PlaceholderYamlPane
+export { Inspector } from '../inspector/index.js'
+export { YamlPane } from '../yaml-pane/index.js'

@@ -1,5 +1,5 @@
 /**
- * Stand-ins for panes that have not landed yet, so the editor page builds and runs. Each reads the
+ * Stand-in for a pane that has not landed yet, so the editor page builds and runs. Each reads the
  * shared document the way the real pane will (through @weft/core), so the page stays usable.
  */
 import { readPipeline } from '@weft/core'
@@ -60,16 +60,4 @@ export function PlaceholderCanvas({ session, selection, onSelect }: PaneProps) {
       </ol>
     </div>
   )
-}
-
-export function PlaceholderInspector({ selection }: PaneProps) {
-  return (
-    <div className="placeholder-pane">
-      {selection.length ? `${selection.length} step(s) selected` : 'Select a step to edit it.'}
-    </div>
-  )
-}
-
-export function PlaceholderYamlPane({ session }: PaneProps) {
-  return <div className="placeholder-pane">YAML for {session.pipelineId}</div>
 }
