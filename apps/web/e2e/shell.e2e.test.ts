@@ -1,0 +1,102 @@
+/**
+ * Keyboard-first shell: command palette, shortcut sheet, themes (system default, toggle, kept
+ * across reloads), rename through the palette, and the tablet layout with panes behind tabs.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ApiUser } from './harness/api.js'
+import { expectStepShown, openPipeline, runCommand, signIn, until } from './harness/app.js'
+import { openDevice } from './harness/browser.js'
+import type { Device } from './harness/browser.js'
+import { twoSteps } from './harness/fixtures.js'
+import { admin, startServer } from './harness/server.js'
+import type { TestServer } from './harness/server.js'
+
+let server: TestServer
+let desk: Device
+let tablet: Device
+let api: ApiUser
+let id: string
+
+beforeAll(async () => {
+  server = await startServer()
+  api = await ApiUser.login(server.url, admin.email, admin.password)
+  id = await api.createPipeline(twoSteps)
+  desk = await openDevice()
+  tablet = await openDevice({ viewport: { width: 820, height: 1180 } })
+  await signIn(desk, server, admin.email, admin.password)
+  await signIn(tablet, server, admin.email, admin.password)
+})
+
+afterAll(async () => {
+  await desk?.dispose()
+  await tablet?.dispose()
+  await server?.dispose()
+})
+
+const theme = (d: Device) => d.page.evaluate(() => document.documentElement.dataset.theme)
+
+describe('shell', () => {
+  it('follows the system theme, toggles by shortcut and keeps the choice', async () => {
+    await desk.page.emulateMedia({ colorScheme: 'dark' })
+    await openPipeline(desk.page, server, id)
+    expect(await theme(desk)).toBe('dark')
+    await desk.page.keyboard.press('Control+Shift+L')
+    expect(await theme(desk)).toBe('light')
+    await desk.page.reload()
+    await desk.page.locator('[data-testid="editor-panes"]').waitFor()
+    expect(await theme(desk)).toBe('light')
+    const bg = await desk.page.evaluate(() => getComputedStyle(document.body).backgroundColor)
+    await runCommand(desk.page, 'view.toggleTheme', 'theme')
+    expect(await theme(desk)).toBe('dark')
+    expect(
+      await desk.page.evaluate(() => getComputedStyle(document.body).backgroundColor),
+    ).not.toBe(bg)
+  })
+
+  it('lists shortcuts on ?', async () => {
+    await desk.page.locator('.topbar').click({ position: { x: 400, y: 10 } })
+    await desk.page.keyboard.press('?')
+    const sheet = desk.page.getByRole('dialog', { name: 'Keyboard shortcuts' })
+    await sheet.waitFor()
+    const text = await sheet.innerText()
+    for (const want of ['Undo', 'Ctrl+Z', 'Redo', 'Ctrl+Shift+Z', 'Show all commands', 'Ctrl+K']) {
+      expect(text).toContain(want)
+    }
+    await desk.page.keyboard.press('Escape')
+    await sheet.waitFor({ state: 'detached' })
+  })
+
+  it('runs commands from the palette with the keyboard alone', async () => {
+    const page = desk.page
+    await page.keyboard.press('Control+k')
+    await page.keyboard.type('add data transform')
+    await page.keyboard.press('Enter')
+    await expectStepShown(page, 'data_transform_1')
+    // The new step is selected: rename it (F2 through the palette), references update.
+    await runCommand(page, 'step.rename', 'rename')
+    const rename = page.getByRole('dialog', { name: 'Rename step' }).getByRole('textbox')
+    await rename.waitFor()
+    await rename.fill('reshape')
+    await page.keyboard.press('Enter')
+    await expectStepShown(page, 'reshape')
+    await until(async () => (await api.yaml(id)).includes('name: reshape'), true, 'rename saved')
+  })
+
+  it('shows one pane at a time behind tabs at tablet width', async () => {
+    const page = tablet.page
+    await openPipeline(page, server, id)
+    const tabs = page.getByRole('tablist', { name: 'Panes' })
+    await tabs.waitFor()
+    const visible = (pane: string) => page.locator(`.pane-${pane}`).isVisible()
+    expect(await visible('canvas')).toBe(true)
+    expect(await visible('inspector')).toBe(false)
+    await tabs.getByRole('tab', { name: 'YAML' }).click()
+    expect(await visible('yaml')).toBe(true)
+    expect(await visible('canvas')).toBe(false)
+    await tabs.getByRole('tab', { name: 'Inspector' }).click()
+    expect(await visible('inspector')).toBe(true)
+    expect(await visible('yaml')).toBe(false)
+    // Nothing overflows the screen sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(820)
+  })
+})
