@@ -103,14 +103,34 @@ describe('Inspector', () => {
   })
 
   it('accepts an invalid value, shows it and flags it, never dropping it', () => {
-    const { session, idOf, field, control } = mount({ step: 'vars' })
+    const { session, idOf, field, control } = mount()
+    act(() => {
+      setStepField(session.doc, idOf('ask'), ['claude_options', 'output_format'], 'xml', {
+        origin: 'remote',
+      })
+    })
+    const select = control('claude_options.output_format') as HTMLSelectElement
+    expect(select.selectedOptions[0]!.textContent).toBe('xml (not allowed)')
+    expect(select.getAttribute('aria-invalid')).toBe('true')
+    expect(field('claude_options.output_format').textContent).toMatch(
+      /"xml" is not one of: text, json, stream_json, stream-json/,
+    )
+    expect(exportYaml(session.doc)).toContain('output_format: xml')
+    // Picking a listed value fixes it.
+    fireEvent.change(select, { target: { value: 'json' } })
+    expect(exportYaml(session.doc)).toContain('output_format: json')
+    expect(field('claude_options.output_format').dataset.severity).toBeUndefined()
+  })
+
+  it("shows core's flag instead of its own when core already reports the value", () => {
+    const { session, idOf, field } = mount({ step: 'vars' })
     act(() => {
       setStepField(session.doc, idOf('vars'), ['scope'], 'local', { origin: 'remote' })
     })
-    const select = control('scope') as HTMLSelectElement
-    expect(select.selectedOptions[0]!.textContent).toBe('local (not allowed)')
-    expect(field('scope').textContent).toMatch(/"local" is not one of: global, session, loop/)
-    expect(exportYaml(session.doc)).toContain('scope: local')
+    const f = field('scope')
+    expect(f.dataset.severity).toBe('warning')
+    expect(f.querySelectorAll('.weft-diag')).toHaveLength(1)
+    expect(f.textContent).toMatch(/silently uses `global`/)
   })
 
   it('shows core diagnostics beside the field they point at', () => {
@@ -239,6 +259,7 @@ describe('Inspector', () => {
 
   it('shows the workflow settings when nothing is selected, and edits them', () => {
     const { session, control, field } = mount({ step: null })
+    const ids = readPipeline(session.doc).steps.map((s) => s.id)
     expect(screen.getByText('Pipeline settings')).toBeTruthy()
     expect((control('name') as HTMLInputElement).value).toBe('demo')
     expect(field('checkpoint_enabled').textContent).toMatch(/default: false/)
@@ -247,7 +268,7 @@ describe('Inspector', () => {
     const out = exportYaml(session.doc)
     expect(out).toContain('workspace_dir: ./ws')
     expect(out).toContain('# the question')
-    expect(readPipeline(session.doc).steps).toHaveLength(4)
+    expect(readPipeline(session.doc).steps.map((s) => s.id)).toEqual(ids)
   })
 
   it('follows remote changes to the selected step', () => {

@@ -114,9 +114,7 @@ export function Field({ spec, path, value, label }: FieldProps): ReactElement {
   const core = control === 'yaml' ? ctx.diagnostics.under(path) : ctx.diagnostics.at(path)
   const problem = checkValue(spec, value)
   const diagnostics =
-    problem && !core.some((d) => d.severity === 'error')
-      ? [...core, localDiagnostic(path, problem)]
-      : core
+    problem && core.length === 0 ? [...core, localDiagnostic(path, problem)] : core
   const severity = worstSeverity(diagnostics)
   const def = defaultText(spec)
   const docId = `${id}-doc`
@@ -684,7 +682,9 @@ export function UnknownKeys({
   const { writer, readOnly } = useForm()
   return (
     <div className="weft-unknown" data-testid={`unknown-${pathKey(path) || 'root'}`}>
-      <p className="weft-muted">Other keys (not in the pipeline_ex format; kept as they are):</p>
+      <p className="weft-muted">
+        Other keys (pipeline_ex does not know them here; kept as they are):
+      </p>
       {keys.map((k) => (
         <div key={k} className="weft-unknown-key">
           <Field

@@ -56,7 +56,7 @@ export const remoteChange = Annotation.define<boolean>()
 const themedHighlight = HighlightStyle.define(
   defaultHighlightStyle.specs.map((spec) =>
     typeof spec.color === 'string'
-      ? { ...spec, color: `color-mix(in srgb, ${spec.color} 70%, var(--weft-fg, #1d1d1f))` }
+      ? { ...spec, color: `color-mix(in srgb, ${spec.color} 60%, var(--weft-fg, #1d1d1f))` }
       : spec,
   ),
 )
@@ -322,7 +322,7 @@ export function YamlPane(props: YamlPaneProps): ReactElement {
         {status.state === 'pending' ? <span className="weft-yaml-badge">Applying…</span> : null}
         {status.outOfSync ? (
           <span className="weft-yaml-badge weft-yaml-outofsync" data-testid="yaml-out-of-sync">
-            Others changed the pipeline; your edits merge once the YAML parses.
+            The pipeline changed elsewhere; your YAML edits merge into it once they parse.
             <button type="button" onClick={() => api.current?.discard()}>
               Discard my edits
             </button>
