@@ -338,6 +338,7 @@ const gate = (): Gate => {
 export class WatchedStore {
   readonly store: Store
   appendCalls = 0
+  loadCalls = 0
   appendedUpdates = 0
   /** Every update whose append has committed (the real appendUpdates resolved). */
   readonly committed: Uint8Array[] = []
@@ -362,6 +363,7 @@ export class WatchedStore {
         return real.compact(id, render)
       },
       loadDocument: async (id) => {
+        this.loadCalls++
         await this.holds.get('loadDocument')?.promise
         if (this.fail('loadDocument')) throw new Error('database unavailable (test)')
         return real.loadDocument(id)
