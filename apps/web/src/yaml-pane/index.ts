@@ -1,3 +1,5 @@
 export { YamlPane, remoteChange, type YamlPaneProps } from './YamlPane'
 export { stepAt, stepRanges, rangeOf, type StepRange } from './stepRanges'
 export { diffText, type TextChange } from './textDiff'
+export { pipelineTypes, touchesPipeline } from './docChanges'
+export { completeAt } from './completion'
