@@ -202,9 +202,9 @@ export function YamlPane(props: YamlPaneProps): ReactElement {
             ...(readOnly ? { 'aria-readonly': 'true' } : {}),
           }),
           keymap.of([
-            { key: 'Mod-z', run: undoKey(false), preventDefault: true },
-            { key: 'Mod-Shift-z', run: undoKey(true), preventDefault: true },
-            { key: 'Mod-y', run: undoKey(true), preventDefault: true },
+            { key: 'Mod-z', run: undoKey(false), preventDefault: true, stopPropagation: true },
+            { key: 'Mod-Shift-z', run: undoKey(true), preventDefault: true, stopPropagation: true },
+            { key: 'Mod-y', run: undoKey(true), preventDefault: true, stopPropagation: true },
             ...completionKeymap,
             ...defaultKeymap,
             ...searchKeymap,
