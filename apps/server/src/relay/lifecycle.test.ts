@@ -158,6 +158,53 @@ describe('eviction', () => {
   })
 })
 
+describe('store trouble', () => {
+  it('past the unsaved-bytes cap refuses writes with 4503; the edit is kept and resent', async () => {
+    const watched = new WatchedStore(real)
+    const server = await startRelayServer(watched.store, { limits: { commitQueueBytes: 64 } })
+    try {
+      const { id } = await server.pipeline()
+      const { token } = await server.user('editor')
+      const a = connect(server, id, token, { acks: true })
+      await a.synced()
+      await waitFor(() => a.saved(), 'handshake ack')
+      const release = watched.hold('appendUpdates')
+      a.doc.getText('source').insert(0, '# first, over the cap: ' + 'z'.repeat(100) + '\n')
+      await waitFor(() => watched.appendCalls > 0 || server.relay.queuedItems() > 0, 'queued')
+      a.doc.getText('source').insert(0, '# refused while behind\n')
+      await waitFor(() => a.closes.some((c) => c.code === 4503), '4503')
+      expect(await metricValue(server.metrics.rejectedFrames, { reason: 'backlog' })).toBe(1)
+      release()
+      // The stock client reconnects; its step 2 carries the refused edit.
+      await waitFor(() => a.provider.synced && a.saved(), 'resent and saved', 30_000)
+      const stored = sourceOf(await storedDoc(real, id))
+      expect(stored).toContain('# first, over the cap')
+      expect(stored).toContain('# refused while behind')
+      a.destroy()
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('closes sockets with 4404 when the pipeline is deleted', async () => {
+    const server = await startRelayServer(real)
+    try {
+      const { id } = await server.pipeline()
+      const { token } = await server.user('editor')
+      const a = connect(server, id, token)
+      await a.synced()
+      await real.deletePipeline(id, new Date())
+      a.doc.getText('source').insert(0, '# after delete\n')
+      await waitFor(() => a.closes.some((c) => c.code === 4404), '4404')
+      await waitFor(() => server.relay.loadedDocuments().length === 0, 'dropped')
+      expect(await server.relay.read(id, () => 1)).toBeNull()
+      a.destroy()
+    } finally {
+      await server.close()
+    }
+  })
+})
+
 describe('shutdown', () => {
   it('close() commits what is queued, acks it, then closes sockets with 1001', async () => {
     const watched = new WatchedStore(real)
@@ -199,6 +246,8 @@ describe('several processes on one PostgreSQL (LISTEN/NOTIFY)', () => {
       for (let i = 0; i < 10; i++) {
         a.doc.getText('source').insert(0, `<a${i}>`)
         b.doc.getText('source').insert(0, `<b${i}>`)
+        // One row per edit (no batching), so both processes pass compactEvery.
+        await waitFor(() => a.saved() && b.saved(), `round ${i} saved`)
       }
       await two.relay.change(id, (doc) => doc.getText('source').insert(0, '<rest>'))
       await waitFor(
@@ -212,6 +261,13 @@ describe('several processes on one PostgreSQL (LISTEN/NOTIFY)', () => {
         expect(text.split(`<b${i}>`).length).toBe(2)
       }
       expect(sourceOf(await storedDoc(stores[0], id))).toBe(text)
+      // 21+ rows with compactEvery 7: both processes compacted along the way.
+      await waitFor(
+        async () =>
+          (await metricValue(one.metrics.compactions)) > 0 &&
+          (await metricValue(two.metrics.compactions)) > 0,
+        'compactions',
+      )
       // Each process stored its own writers' updates once: nothing read back was re-appended.
       const stored = await stores[0].loadDocument(id)
       const merged = new Y.Doc()
