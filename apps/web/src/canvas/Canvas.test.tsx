@@ -308,4 +308,17 @@ describe('<Canvas>', () => {
     fireEvent.keyDown(topics, { key: 'Enter' })
     await waitFor(() => expect(onSelect).toHaveBeenLastCalledWith([idOf(doc, 'topics')]))
   })
+
+  it('inserts a step between two steps from the "+" on their edge', async () => {
+    const doc = docFrom(RESEARCH_YAML)
+    render(<Harness session={testSession(doc)} />)
+    await screen.findByTestId('step-node-topics')
+    const edgeId = `c:${idOf(doc, 'collect')}->${idOf(doc, 'topics')}`
+    fireEvent.click(screen.getByTestId(`rf__edge-${edgeId}`))
+    fireEvent.click(await screen.findByRole('button', { name: 'Insert a step here' }))
+    const picker = await screen.findByTestId('step-picker')
+    fireEvent.click(picker.querySelector('[data-testid="library-item-gemini"]')!)
+    await waitFor(() => expect(names(doc).slice(0, 3)).toEqual(['collect', 'gemini', 'topics']))
+    expect(screen.queryByTestId('step-picker')).toBeNull()
+  })
 })

@@ -23,7 +23,9 @@ import {
   MiniMap,
   ReactFlow,
   ReactFlowProvider,
+  getViewportForBounds,
   useReactFlow,
+  type EdgeChange,
   type NodeChange,
   type NodeMouseHandler,
 } from '@xyflow/react'
@@ -33,7 +35,7 @@ import type { EditorSession } from '../editor/session'
 import { getClipboard, setClipboard, stepsFromText, stepsToText } from './clipboard'
 import { containerAt, resolveDrop } from './drop'
 import { EdgeActionsContext, edgeTypes, type EdgeActions } from './edges'
-import { FlowEdgeBuilder, FlowNodeBuilder, type WeftNode } from './flow'
+import { FlowEdgeBuilder, FlowNodeBuilder, type WeftEdge, type WeftNode } from './flow'
 import { useDiagnostics, useModel, usePositions } from './hooks'
 import { measure, placeMissing, STEP_SIZE, type XY } from './layout'
 import { StepLibrary, STEP_TYPE_MIME } from './library'
@@ -152,7 +154,7 @@ function loadCollapsed(pipelineId: string): ReadonlySet<string> {
 
 function CanvasInner({ session, selection, onSelect, ref, libraryOpen }: CanvasProps) {
   const { doc, awareness, readOnly } = session
-  const flow = useReactFlow<WeftNode>()
+  const flow = useReactFlow<WeftNode, WeftEdge>()
   const wrapper = useRef<HTMLDivElement>(null)
   const model = useModel(doc)
   const stored = usePositions(doc)
@@ -217,10 +219,26 @@ function CanvasInner({ session, selection, onSelect, ref, libraryOpen }: CanvasP
       dropTargetId,
     ],
   )
-  const edges = useMemo(
+  const baseEdges = useMemo(
     () => edgeBuilder.current!.build(model, collapsed, readOnly),
     [model, collapsed, readOnly],
   )
+  // Edge selection is local (it shows the edge's "+"); only the selected edge gets a new object.
+  const [selectedEdge, setSelectedEdge] = useState<string>()
+  const edges = useMemo(
+    () =>
+      selectedEdge === undefined
+        ? baseEdges
+        : baseEdges.map((e) => (e.id === selectedEdge ? { ...e, selected: true } : e)),
+    [baseEdges, selectedEdge],
+  )
+  const onEdgesChange = useCallback((changes: EdgeChange<WeftEdge>[]) => {
+    for (const c of changes) {
+      if (c.type !== 'select') continue
+      if (c.selected) setSelectedEdge(c.id)
+      else setSelectedEdge((cur) => (cur === c.id ? undefined : cur))
+    }
+  }, [])
 
   // Latest values for the callbacks below, which stay stable so memoised children do not re-render.
   const latest = useRef({ scene, selection, onSelect, live, readOnly })
@@ -339,6 +357,46 @@ function CanvasInner({ session, selection, onSelect, ref, libraryOpen }: CanvasP
       : { parentId: '' }
   }, [])
 
+  /**
+   * Fits the viewport to `ids` (default: everything visible). Computed from the scene rather
+   * than React Flow's fitView, which only counts nodes it has rendered (with culling on, the
+   * ones already in view).
+   */
+  const fitTo = useCallback(
+    (ids: readonly string[] | undefined, duration: number) => {
+      const { scene } = latest.current
+      const list = ids ?? (scene.model.children.get('') ?? []).map((n) => n.id)
+      let x0 = Infinity
+      let y0 = Infinity
+      let x1 = -Infinity
+      let y1 = -Infinity
+      for (const id of list) {
+        if (nodeHidden(scene, id)) continue
+        const a = absOf(scene, id)
+        const z = scene.sizes.get(id) ?? STEP_SIZE
+        x0 = Math.min(x0, a.x)
+        y0 = Math.min(y0, a.y)
+        x1 = Math.max(x1, a.x + z.width)
+        y1 = Math.max(y1, a.y + z.height)
+      }
+      const el = wrapper.current
+      if (!el || !Number.isFinite(x0)) return
+      const width = el.clientWidth || el.offsetWidth
+      const height = el.clientHeight || el.offsetHeight
+      if (!width || !height) return
+      const v = getViewportForBounds(
+        { x: x0, y: y0, width: x1 - x0, height: y1 - y0 },
+        width,
+        height,
+        0.05,
+        1,
+        0.1,
+      )
+      void flow.setViewport(v, { duration })
+    },
+    [flow],
+  )
+
   const api = useMemo<CanvasApi>(() => {
     const sel = () => latest.current.selection
     const canEdit = () => !latest.current.readOnly
@@ -356,7 +414,7 @@ function CanvasInner({ session, selection, onSelect, ref, libraryOpen }: CanvasP
       if (deleteSteps(ctx, latest.current.scene.model, sel()) > 0) latest.current.onSelect([])
     }
     return {
-      zoomToFit: () => void flow.fitView({ padding: 0.1, maxZoom: 1, duration: 200 }),
+      zoomToFit: () => fitTo(undefined, 200),
       zoomIn: () => void flow.zoomIn({ duration: 100 }),
       zoomOut: () => void flow.zoomOut({ duration: 100 }),
       autoLayout: () => {
@@ -438,7 +496,22 @@ function CanvasInner({ session, selection, onSelect, ref, libraryOpen }: CanvasP
       },
       viewport: () => flow.getViewport(),
     }
-  }, [ctx, flow, placeAfterSelection, session.pipelineId])
+  }, [ctx, fitTo, flow, placeAfterSelection, session.pipelineId])
+
+  // Fit once, when the pane first has nodes and a size; never again by itself (remote edits must
+  // not move anyone's viewport).
+  const fitted = useRef(false)
+  const hasNodes = nodes.length > 0
+  useEffect(() => {
+    if (fitted.current || !hasNodes) return
+    const raf = requestAnimationFrame(() => {
+      fitted.current = true
+      // A long pipeline opens at its start, readable, rather than as a speck.
+      const top = latest.current.scene.model.children.get('') ?? []
+      fitTo(top.length > 60 ? top.slice(0, 12).map((n) => n.id) : undefined, 0)
+    })
+    return () => cancelAnimationFrame(raf)
+  }, [fitTo, hasNodes])
 
   useImperativeHandle(ref, () => api, [api])
   useEffect(() => {
@@ -636,12 +709,13 @@ function CanvasInner({ session, selection, onSelect, ref, libraryOpen }: CanvasP
     >
       <NodeActionsContext.Provider value={nodeActions}>
         <EdgeActionsContext.Provider value={edgeActions}>
-          <ReactFlow<WeftNode>
+          <ReactFlow<WeftNode, WeftEdge>
             nodes={nodes}
             edges={edges}
             nodeTypes={nodeTypes}
             edgeTypes={edgeTypes}
             onNodesChange={onNodesChange}
+            onEdgesChange={onEdgesChange}
             onNodeDragStop={onNodeDragStop}
             onNodeClick={onNodeClick}
             nodesDraggable={!readOnly}
@@ -651,8 +725,6 @@ function CanvasInner({ session, selection, onSelect, ref, libraryOpen }: CanvasP
             deleteKeyCode={null}
             onlyRenderVisibleElements
             elevateNodesOnSelect={false}
-            fitView
-            fitViewOptions={FIT}
             minZoom={0.05}
             maxZoom={2}
             aria-label="Pipeline canvas"
@@ -710,8 +782,6 @@ function CanvasInner({ session, selection, onSelect, ref, libraryOpen }: CanvasP
     </div>
   )
 }
-
-const FIT = { padding: 0.1, maxZoom: 1 }
 
 function minimapClass(node: WeftNode): string {
   return node.type === 'container'
