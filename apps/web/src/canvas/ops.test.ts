@@ -186,6 +186,9 @@ describe('canvas edits', () => {
     const rel = getStepPosition(doc, report)!
     const loopAbs = absOf(scene, loop)
     expect(rel).toEqual({ x: Math.round(r.x - loopAbs.x), y: Math.round(r.y + 50 - loopAbs.y) })
+    // the step below made room, so the list still reads top to bottom without overlap
+    const critique = getStepPosition(doc, idOf(doc, 'critique'))!
+    expect(critique.y).toBeGreaterThanOrEqual(rel.y + 76)
     undoManager.undo()
     expect(namesOf(doc, loop)).toEqual(['research', 'critique'])
     expect(namesOf(doc).at(-1)).toBe('report')

@@ -118,6 +118,31 @@ function makeRoom(ctx: EditContext, scene: Scene, parentId: string, fromY: numbe
   }
 }
 
+/**
+ * After a step lands at `rel` in `parentId`'s list (a drop that changed its place), pushes the
+ * nodes below it down if it would overlap the next one, so the list still reads top to bottom.
+ */
+function ensureRoom(
+  ctx: EditContext,
+  scene: Scene,
+  parentId: string,
+  rel: XY,
+  size: Size,
+  self: string,
+): void {
+  let nextY = Infinity
+  for (const kid of scene.model.children.get(parentId) ?? []) {
+    if (kid.id === self) continue
+    const p = scene.positions.get(kid.id)
+    const s = scene.sizes.get(kid.id) ?? STEP_SIZE
+    // only nodes below, overlapping horizontally
+    if (!p || p.y <= rel.y || p.x >= rel.x + size.width || p.x + s.width <= rel.x) continue
+    nextY = Math.min(nextY, p.y)
+  }
+  const need = rel.y + size.height + GAP - nextY
+  if (Number.isFinite(nextY) && need > 0) makeRoom(ctx, scene, parentId, nextY, need)
+}
+
 function estimatedHeight(value: unknown): number {
   if (!isRecord(value)) return STEP_SIZE.height
   const t = value.type
@@ -181,6 +206,10 @@ export function insertSteps(
   const heights = values.map(estimatedHeight)
   ctx.doc.transact(() => {
     let pos = at ? relativeTo(scene, parentId, at) : claimSpace(ctx, scene, place, heights)
+    if (at) {
+      const total = heights.reduce((a, h) => a + h + GAP, -GAP)
+      ensureRoom(ctx, scene, parentId, pos, { width: STEP_SIZE.width, height: total }, '')
+    }
     values.forEach((value, i) => {
       const r = addStep(
         ctx.doc,
@@ -283,8 +312,11 @@ export function commitMoves(ctx: EditContext, scene: Scene, moves: ReadonlyMap<s
             },
             { origin: ctx.origin },
           )
-          if (r.ok && target.parentId !== entry.parentId) {
-            setStepPosition(ctx.doc, id, relativeTo(scene, target.parentId, abs))
+          if (r.ok) {
+            const at =
+              target.parentId !== entry.parentId ? relativeTo(scene, target.parentId, abs) : rel
+            ensureRoom(ctx, scene, target.parentId, at, size, id)
+            setStepPosition(ctx.doc, id, { x: Math.round(at.x), y: Math.round(at.y) })
             continue
           }
         }
