@@ -269,6 +269,21 @@ describe('<Canvas>', () => {
     expect(node.className).toContain('is-remote')
     expect(node.textContent).toContain('ada')
     expect(screen.getByTestId('step-node-collect').className).not.toContain('is-remote')
+    // a node they are dragging follows their pointer before the drop is committed
+    other.setLocalStateField('canvasDrag', { [collect]: { x: 777, y: 555 } })
+    act(() => {
+      applyAwarenessUpdate(
+        session.awareness,
+        encodeAwarenessUpdate(other, [other.clientID]),
+        'remote',
+      )
+    })
+    await waitFor(() =>
+      expect(
+        (screen.getByTestId('step-node-collect').closest('.react-flow__node') as HTMLElement).style
+          .transform,
+      ).toMatch(/translate\(777px, ?555px\)/),
+    )
     // our pointer goes out in flow coordinates
     const canvas = screen.getByTestId('canvas')
     const ev = createEvent.pointerMove(canvas)
