@@ -169,6 +169,16 @@ describe('<Canvas>', () => {
       apiRef.current!.addStep('claude')
       apiRef.current!.autoLayout()
     })
+    const canvas = screen.getByTestId('canvas')
+    const drop = createEvent.drop(canvas, {
+      dataTransfer: {
+        types: ['application/x-weft-step-type'],
+        getData: () => 'gemini',
+      },
+    })
+    Object.defineProperty(drop, 'clientX', { value: 10 })
+    Object.defineProperty(drop, 'clientY', { value: 10 })
+    fireEvent(canvas, drop)
     expect(screen.getByTestId('step-node-topics')).toBeTruthy()
     expect(exportYaml(doc)).toBe(before)
     expect(screen.queryByTestId('step-library')).toBeNull()

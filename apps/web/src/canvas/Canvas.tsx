@@ -95,6 +95,11 @@ export const LAYOUT_ORIGIN = { weft: 'canvas-auto-layout' }
 
 const EMPTY_LIVE: ReadonlyMap<string, XY> = new Map()
 const EMPTY_SET: ReadonlySet<string> = new Set()
+/**
+ * Culling (onlyRenderVisibleElements) pays off for big pipelines only; below this many nodes every
+ * node stays in the DOM, so Tab reaches all of them and nothing re-mounts while panning.
+ */
+const CULL_ABOVE = 60
 const CURSOR_MS = 40
 const DRAG_MS = 50
 
@@ -397,6 +402,33 @@ function CanvasInner({ session, selection, onSelect, ref, libraryOpen }: CanvasP
     [flow],
   )
 
+  /** Pans (keeping the zoom) so a node the user just created is in view. */
+  const reveal = useCallback(
+    (id: string | undefined) => {
+      if (!id) return
+      requestAnimationFrame(() => {
+        const { scene } = latest.current
+        if (!scene.model.nodeById.has(id)) return
+        const el = wrapper.current
+        const a = absOf(scene, id)
+        const z = scene.sizes.get(id) ?? STEP_SIZE
+        const v = flow.getViewport()
+        const w = el?.clientWidth || el?.offsetWidth || 0
+        const h = el?.clientHeight || el?.offsetHeight || 0
+        const x0 = a.x * v.zoom + v.x
+        const y0 = a.y * v.zoom + v.y
+        const inside =
+          x0 >= 0 && y0 >= 0 && x0 + z.width * v.zoom <= w && y0 + z.height * v.zoom <= h
+        if (!inside && w > 0 && h > 0)
+          void flow.setCenter(a.x + z.width / 2, a.y + z.height / 2, {
+            zoom: v.zoom,
+            duration: 150,
+          })
+      })
+    },
+    [flow],
+  )
+
   const api = useMemo<CanvasApi>(() => {
     const sel = () => latest.current.selection
     const canEdit = () => !latest.current.readOnly
@@ -431,6 +463,7 @@ function CanvasInner({ session, selection, onSelect, ref, libraryOpen }: CanvasP
           place ?? placeAfterSelection(),
         )
         if (id) onSelect([id])
+        reveal(id)
         return id
       },
       deleteSelection: remove,
@@ -438,6 +471,7 @@ function CanvasInner({ session, selection, onSelect, ref, libraryOpen }: CanvasP
         if (!canEdit()) return
         const ids = duplicateSteps(ctx, latest.current.scene, sel())
         if (ids.length) latest.current.onSelect(ids)
+        reveal(ids[0])
       },
       copy,
       cut: () => {
@@ -458,6 +492,7 @@ function CanvasInner({ session, selection, onSelect, ref, libraryOpen }: CanvasP
         if (values.length === 0) return
         const ids = pasteSteps(ctx, latest.current.scene, values, placeAfterSelection())
         if (ids.length) latest.current.onSelect(ids)
+        reveal(ids[0])
       },
       renameSelected: () => {
         if (!canEdit()) return
@@ -496,7 +531,7 @@ function CanvasInner({ session, selection, onSelect, ref, libraryOpen }: CanvasP
       },
       viewport: () => flow.getViewport(),
     }
-  }, [ctx, fitTo, flow, placeAfterSelection, session.pipelineId])
+  }, [ctx, fitTo, flow, placeAfterSelection, reveal, session.pipelineId])
 
   // Fit once, when the pane first has nodes and a size; never again by itself (remote edits must
   // not move anyone's viewport).
@@ -723,7 +758,7 @@ function CanvasInner({ session, selection, onSelect, ref, libraryOpen }: CanvasP
             edgesReconnectable={false}
             elementsSelectable
             deleteKeyCode={null}
-            onlyRenderVisibleElements
+            onlyRenderVisibleElements={nodes.length > CULL_ABOVE}
             elevateNodesOnSelect={false}
             minZoom={0.05}
             maxZoom={2}
