@@ -6,6 +6,7 @@ import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Logger } from '../logging/index.js'
+import { RelayError } from '../relay/index.js'
 
 export const errorCodes = {
   BAD_REQUEST: 'BAD_REQUEST',
@@ -20,6 +21,7 @@ export const errorCodes = {
   OWN_ROLE: 'OWN_ROLE',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const
 export type ErrorCode = (typeof errorCodes)[keyof typeof errorCodes]
@@ -44,6 +46,12 @@ export function handleError(logger: Logger) {
   return (error: Error, c: Context) => {
     if (error instanceof ApiError) {
       return c.json(errorBody(error.code, error.message, error.details), error.status)
+    }
+    if (error instanceof RelayError) {
+      // The relay refuses writes it cannot make durable rather than queueing without bound.
+      return error.code === 'NOT_FOUND'
+        ? c.json(errorBody(errorCodes.PIPELINE_NOT_FOUND, 'No such pipeline'), 404)
+        : c.json(errorBody(errorCodes.UNAVAILABLE, 'Try again shortly: ' + error.message), 503)
     }
     if (error instanceof HTTPException && error.status < 500) {
       const code = error.status === 413 ? errorCodes.PAYLOAD_TOO_LARGE : errorCodes.BAD_REQUEST
