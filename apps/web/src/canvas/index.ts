@@ -10,7 +10,7 @@
  * - `CanvasApi` (through `ref`, or `canvasCommands`, which targets the most recently mounted
  *   canvas): `zoomToFit`, `zoomIn`, `zoomOut`, `autoLayout`, `addStep(type, place?)`,
  *   `deleteSelection`, `duplicateSelection`, `copy`, `cut`, `paste`, `renameSelected`,
- *   `toggleCollapse(id?)`, `toggleLibrary`, `focus`.
+ *   `toggleCollapse(id?)`, `toggleLibrary`, `focus`, `viewport()`.
  * - While mounted, the canvas registers into the editor's command registry (editor/commands.ts):
  *   `canvas.focus` (Alt+1), `view.zoomToFit` (Shift+1), `view.zoomIn` (=), `view.zoomOut` (-),
  *   `view.autoLayout` (Shift+L), `view.toggleLibrary` (Alt+B), `view.toggleCollapse` (Alt+C),
