@@ -8,11 +8,12 @@ import type { ApiUser } from './harness/api.js'
 import { openDevice } from './harness/browser.js'
 import type { Device } from './harness/browser.js'
 import {
+  addStep,
   avatars,
+  expectStepDrawn,
   expectStatus,
   expectStepShown,
   openPipeline,
-  runCommand,
   signIn,
 } from './harness/app.js'
 import { twoSteps } from './harness/fixtures.js'
@@ -24,6 +25,8 @@ let ada: Device
 let bob: Device
 let adaApi: ApiUser
 let pipelineId: string
+let gemini = ''
+let smart = ''
 
 beforeAll(async () => {
   server = await startServer()
@@ -55,25 +58,27 @@ describe('two browsers on one pipeline', () => {
 
   it("see each other's edits, and both end saved on the server", async () => {
     await expectStepShown(bob.page, 'gather')
-    await runCommand(ada.page, 'step.add.gemini', 'add gemini')
-    await expectStepShown(ada.page, 'gemini_1')
-    await expectStepShown(bob.page, 'gemini_1')
+    gemini = await addStep(ada.page, 'gemini')
+    await expectStepShown(bob.page, gemini)
 
-    await runCommand(bob.page, 'step.add.claude_smart', 'add claude_smart')
-    await expectStepShown(ada.page, 'claude_smart_1')
+    smart = await addStep(bob.page, 'claude_smart')
+    await expectStepShown(ada.page, smart)
+    // …and drawn on each other's canvas.
+    await expectStepDrawn(bob.page, gemini)
+    await expectStepDrawn(ada.page, smart)
 
     await expectStatus(ada.page, 'saved')
     await expectStatus(bob.page, 'saved')
     const yaml = await adaApi.yaml(pipelineId)
-    expect(yaml).toContain('name: gemini_1')
-    expect(yaml).toContain('name: claude_smart_1')
+    expect(yaml).toContain(`name: ${gemini}`)
+    expect(yaml).toContain(`name: ${smart}`)
   })
 
   it("undo reverts only your own change, never another user's", async () => {
-    await runCommand(ada.page, 'step.add.set_variable', 'add set_variable')
-    await expectStepShown(bob.page, 'set_variable_1')
-    await runCommand(bob.page, 'step.add.file_ops', 'add file_ops')
-    await expectStepShown(ada.page, 'file_ops_1')
+    const setVar = await addStep(ada.page, 'set_variable')
+    await expectStepShown(bob.page, setVar)
+    const fileOps = await addStep(bob.page, 'file_ops')
+    await expectStepShown(ada.page, fileOps)
 
     // Ada undoes: her set_variable step goes, Bob's later file_ops step stays.
     await ada.page
@@ -81,32 +86,32 @@ describe('two browsers on one pipeline', () => {
       .click({ position: { x: 5, y: 5 } })
       .catch(() => undefined)
     await ada.page.keyboard.press('Control+z')
-    await expectStepShown(ada.page, 'set_variable_1', false)
-    await expectStepShown(bob.page, 'set_variable_1', false)
-    await expectStepShown(ada.page, 'file_ops_1')
-    await expectStepShown(bob.page, 'file_ops_1')
+    await expectStepShown(ada.page, setVar, false)
+    await expectStepShown(bob.page, setVar, false)
+    await expectStepShown(ada.page, fileOps)
+    await expectStepShown(bob.page, fileOps)
 
     // Undo again reverts Ada's earlier gemini step, still not Bob's claude_smart one.
     await ada.page.keyboard.press('Control+z')
-    await expectStepShown(bob.page, 'gemini_1', false)
-    await expectStepShown(bob.page, 'claude_smart_1')
+    await expectStepShown(bob.page, gemini, false)
+    await expectStepShown(bob.page, smart)
 
     // Redo (Ctrl+Shift+Z and Ctrl+Y) brings Ada's steps back.
     await ada.page.keyboard.press('Control+Shift+Z')
-    await expectStepShown(bob.page, 'gemini_1')
+    await expectStepShown(bob.page, gemini)
     await ada.page.keyboard.press('Control+y')
-    await expectStepShown(bob.page, 'set_variable_1')
+    await expectStepShown(bob.page, setVar)
 
     // Bob's undo reverts his file_ops step only.
     await bob.page.keyboard.press('Control+z')
-    await expectStepShown(ada.page, 'file_ops_1', false)
-    await expectStepShown(ada.page, 'set_variable_1')
+    await expectStepShown(ada.page, fileOps, false)
+    await expectStepShown(ada.page, setVar)
 
     await expectStatus(ada.page, 'saved')
     await expectStatus(bob.page, 'saved')
     const yaml = await adaApi.yaml(pipelineId)
-    expect(yaml).toContain('name: set_variable_1')
-    expect(yaml).not.toContain('name: file_ops_1')
+    expect(yaml).toContain(`name: ${setVar}`)
+    expect(yaml).not.toContain(`name: ${fileOps}`)
   })
 
   it('logged no page errors', () => {

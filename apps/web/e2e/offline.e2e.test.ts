@@ -6,7 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { users } from './harness/api.js'
 import type { ApiUser } from './harness/api.js'
-import { expectStatus, expectStepShown, openPipeline, runCommand, signIn } from './harness/app.js'
+import {
+  addStep,
+  expectStatus,
+  expectStepShown,
+  openPipeline,
+  signIn,
+  until,
+} from './harness/app.js'
 import { openDevice } from './harness/browser.js'
 import type { Device } from './harness/browser.js'
 import { twoSteps } from './harness/fixtures.js'
@@ -18,6 +25,8 @@ let ada: Device
 let bob: Device
 let api: ApiUser
 let id: string
+let gemini = ''
+let claude = ''
 
 beforeAll(async () => {
   server = await startServer()
@@ -46,25 +55,26 @@ describe('offline', () => {
     await ada.context.setOffline(true)
     await expectStatus(ada.page, 'offline')
 
-    await runCommand(ada.page, 'step.add.gemini', 'add gemini')
-    await expectStepShown(ada.page, 'gemini_1')
-    await expect(ada.page.locator('.status-chip').innerText()).resolves.toContain(
-      'changes kept on this device',
+    gemini = await addStep(ada.page, 'gemini')
+    await until(
+      async () =>
+        (await ada.page.locator('.status-chip').innerText()).includes('kept on this device'),
+      true,
+      'offline chip says the change is kept on this device',
     )
-    await runCommand(bob.page, 'step.add.claude', 'add claude (claude)')
-    await expectStepShown(bob.page, 'claude_1')
+    claude = await addStep(bob.page, 'claude')
     await expectStatus(bob.page, 'saved')
     // Neither has the other's edit while Ada is offline.
-    await expectStepShown(ada.page, 'claude_1', false)
-    await expectStepShown(bob.page, 'gemini_1', false)
+    await expectStepShown(ada.page, claude, false)
+    await expectStepShown(bob.page, gemini, false)
 
     await ada.context.setOffline(false)
-    await expectStepShown(ada.page, 'claude_1')
-    await expectStepShown(bob.page, 'gemini_1')
+    await expectStepShown(ada.page, claude)
+    await expectStepShown(bob.page, gemini)
     await expectStatus(ada.page, 'saved')
     const yaml = await api.yaml(id)
-    expect(yaml).toContain('name: gemini_1')
-    expect(yaml).toContain('name: claude_1')
+    expect(yaml).toContain(`name: ${gemini}`)
+    expect(yaml).toContain(`name: ${claude}`)
   })
 
   it('opens a pipeline opened before after a browser restart with no network, and syncs later', async () => {
@@ -78,24 +88,23 @@ describe('offline', () => {
     await server.stop()
     await ada.restart({ offline: true })
     await openPipeline(ada.page, server, id)
-    for (const name of ['gather', 'write', 'gemini_1', 'claude_1']) {
+    for (const name of ['gather', 'write', gemini, claude]) {
       await expectStepShown(ada.page, name)
     }
     await expectStatus(ada.page, 'offline')
 
     // Editable offline; the edit waits on this device.
-    await runCommand(ada.page, 'step.add.set_variable', 'add set_variable')
-    await expectStepShown(ada.page, 'set_variable_1')
+    const setVar = await addStep(ada.page, 'set_variable')
 
     // Another browser restart, still offline: the offline edit is still there.
     await ada.restart({ offline: true })
     await openPipeline(ada.page, server, id)
-    await expectStepShown(ada.page, 'set_variable_1')
+    await expectStepShown(ada.page, setVar)
 
     await server.restart()
     await ada.context.setOffline(false)
     await expectStatus(ada.page, 'saved', 30_000)
-    await expectStepShown(bob.page, 'set_variable_1')
-    expect(await api.yaml(id)).toContain('name: set_variable_1')
+    await expectStepShown(bob.page, setVar)
+    expect(await api.yaml(id)).toContain(`name: ${setVar}`)
   })
 })

@@ -4,7 +4,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiUser } from './harness/api.js'
-import { expectStepShown, openPipeline, runCommand, signIn, until } from './harness/app.js'
+import {
+  expectStepShown,
+  openPipeline,
+  runCommand,
+  signIn,
+  docSteps,
+  until,
+} from './harness/app.js'
 import { openDevice } from './harness/browser.js'
 import type { Device } from './harness/browser.js'
 import { twoSteps } from './harness/fixtures.js'
@@ -68,15 +75,22 @@ describe('shell', () => {
 
   it('runs commands from the palette with the keyboard alone', async () => {
     const page = desk.page
+    const before = new Set(await docSteps(page))
     await page.keyboard.press('Control+k')
-    await page.keyboard.type('add data transform')
+    await page.keyboard.type('add data_transform')
     await page.keyboard.press('Enter')
-    await expectStepShown(page, 'data_transform_1')
-    // The new step is selected: rename it (F2 through the palette), references update.
+    await until(
+      async () => (await docSteps(page)).some((n) => !before.has(n)),
+      true,
+      'a data_transform step added',
+    )
+    // The new step is selected: rename it through the palette (the canvas renames in place).
     await runCommand(page, 'step.rename', 'rename')
-    const rename = page.getByRole('dialog', { name: 'Rename step' }).getByRole('textbox')
-    await rename.waitFor()
-    await rename.fill('reshape')
+    const rename = page.locator(
+      '[data-testid="rename-input"], [role="dialog"][aria-label="Rename step"] input',
+    )
+    await rename.first().waitFor()
+    await rename.first().fill('reshape')
     await page.keyboard.press('Enter')
     await expectStepShown(page, 'reshape')
     await until(async () => (await api.yaml(id)).includes('name: reshape'), true, 'rename saved')

@@ -52,12 +52,53 @@ export async function until<T>(
   }
 }
 
+/** Names of the steps drawn on the canvas (its nodes carry `data-testid="step-node-<name>"`). */
+export async function stepNodes(page: Page): Promise<string[]> {
+  return page
+    .locator('[data-testid="editor-panes"] [data-testid^="step-node-"]')
+    .evaluateAll((els) =>
+      els.map((e) => (e.getAttribute('data-testid') ?? '').slice('step-node-'.length)),
+    )
+}
+
+/**
+ * Step names in the browser's open document (through the editor's read-only `window.__weft`
+ * hook): the canvas culls nodes outside the viewport, so what it renders cannot prove absence.
+ */
+export async function docSteps(page: Page): Promise<string[]> {
+  return page.evaluate(() => window.__weft?.stepNames() ?? [])
+}
+
 export async function expectStepShown(page: Page, name: string, shown = true): Promise<void> {
   await until(
-    async () => (await panesText(page)).includes(name),
+    async () => (await docSteps(page)).includes(name),
     shown,
-    `step "${name}" ${shown ? 'shown' : 'gone'}`,
+    `step "${name}" ${shown ? 'present' : 'gone'} in the editor`,
   )
+}
+
+/** Zooms the canvas to fit and waits until the step's node is drawn. */
+export async function expectStepDrawn(page: Page, name: string): Promise<void> {
+  await runCommand(page, 'view.zoomToFit', 'zoom to fit')
+  await until(async () => (await stepNodes(page)).includes(name), true, `node "${name}" drawn`)
+}
+
+/**
+ * Adds a step of `type` through the command palette and returns the name the editor gave it.
+ */
+export async function addStep(page: Page, type: string): Promise<string> {
+  const before = new Set(await docSteps(page))
+  await runCommand(page, `step.add.${type}`, `add ${type}`)
+  let added: string | undefined
+  await until(
+    async () => {
+      added = (await docSteps(page)).find((n) => !before.has(n))
+      return added !== undefined
+    },
+    true,
+    `a new ${type} step`,
+  )
+  return added!
 }
 
 export async function status(page: Page): Promise<string | null> {

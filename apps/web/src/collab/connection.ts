@@ -8,7 +8,7 @@ import { IndexeddbPersistence } from 'y-indexeddb'
 import { Awareness } from 'y-protocols/awareness'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
-import { ackCovers, MESSAGE_SAVED, mergeAck, readSavedAck } from './saved-ack.js'
+import { ackCovers, MESSAGE_SAVED, mergeAck, readSavedAck, updateClocks } from './saved-ack.js'
 import type { StateVector } from './saved-ack.js'
 
 export type SyncStatus = 'offline' | 'connecting' | 'syncing' | 'saved'
@@ -126,7 +126,7 @@ export class PipelineConnection {
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown) => {
     if (origin !== this.provider) {
-      mergeAck(this.required, Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update)))
+      mergeAck(this.required, updateClocks(update))
     }
     this.update()
   }

@@ -2,7 +2,7 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { ackCovers, mergeAck, readSavedAck } from './saved-ack.js'
+import { ackCovers, mergeAck, readSavedAck, updateClocks } from './saved-ack.js'
 
 const sv = (doc: Y.Doc) => Y.decodeStateVector(Y.encodeStateVector(doc))
 
@@ -35,5 +35,19 @@ describe('saved acknowledgement', () => {
     const known = new Map([[1, 10]])
     mergeAck(known, new Map([[1, 4]]))
     expect(known.get(1)).toBe(10)
+  })
+
+  it('counts each incremental local edit as needing an ack', () => {
+    const doc = new Y.Doc()
+    doc.getText('t').insert(0, 'saved')
+    const acked = sv(doc)
+    const required = new Map(acked)
+    let last: Uint8Array | undefined
+    doc.on('update', (u: Uint8Array) => (last = u))
+    doc.getText('t').insert(5, ' and more')
+    mergeAck(required, updateClocks(last!))
+    expect(ackCovers(required, acked)).toBe(false)
+    mergeAck(acked, sv(doc))
+    expect(ackCovers(required, acked)).toBe(true)
   })
 })

@@ -28,3 +28,11 @@ export function ackCovers(local: StateVector, acked: StateVector): boolean {
   }
   return true
 }
+
+/**
+ * The clocks an update brings, per client (its end state). Unlike encodeStateVectorFromUpdate,
+ * this also counts an incremental update that does not start at clock 0: every local edit is one.
+ */
+export function updateClocks(update: Uint8Array): StateVector {
+  return Y.parseUpdateMeta(update).to
+}

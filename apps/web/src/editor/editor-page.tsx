@@ -18,7 +18,7 @@ import { CommandPalette } from '../commands/command-palette.js'
 import { RenameDialog } from '../commands/rename-dialog.js'
 import { ShortcutSheet } from '../commands/shortcut-sheet.js'
 import { downloadText, shellCommands } from '../commands/shell-commands.js'
-import { renameStepTo, stepName } from '../commands/step-actions.js'
+import { renameStepTo, stepName, stepNames } from '../commands/step-actions.js'
 import { offlineCache } from '../offline/cache.js'
 import { toggleTheme } from '../theme/theme.js'
 import { dispatchShortcut, EditorCommands, EditorCommandsContext, formatKeys } from './commands.js'
@@ -116,6 +116,14 @@ export function EditorPage({
     [conn, pipelineId, readOnly],
   )
   useEffect(() => () => session?.undoManager.destroy(), [session])
+  useEffect(() => {
+    if (!session) return
+    const hook = inspectionHook(session)
+    window.__weft = hook
+    return () => {
+      if (window.__weft === hook) delete window.__weft
+    }
+  }, [session])
 
   const name = useLiveName(conn?.doc) ?? meta?.name ?? 'Pipeline'
   useEffect(() => {
@@ -157,6 +165,26 @@ export function EditorPage({
       onRetry={() => conn?.reconnect()}
     />
   )
+}
+
+declare global {
+  interface Window {
+    /** Read-only view of the open pipeline, for browser tests and support (see inspectionHook). */
+    __weft?: ReturnType<typeof inspectionHook>
+  }
+}
+
+/**
+ * What the open document holds, independent of what the panes happen to render (the canvas
+ * culls nodes outside the viewport, CodeMirror renders only visible lines). Read-only.
+ */
+function inspectionHook(session: EditorSession) {
+  return {
+    pipelineId: session.pipelineId,
+    readOnly: session.readOnly,
+    yaml: () => exportYaml(session.doc),
+    stepNames: () => [...stepNames(session)].sort(),
+  }
 }
 
 function metaProblem(error: ApiError): string {

@@ -3,7 +3,6 @@
  * EditorSession contract. The page imports them only from here.
  */
 import type { EditorSession } from './session.js'
-import { PlaceholderCanvas } from './placeholders.js'
 
 export interface PaneProps {
   readonly session: EditorSession
@@ -11,6 +10,6 @@ export interface PaneProps {
   readonly onSelect: (ids: string[]) => void
 }
 
-export const Canvas = PlaceholderCanvas
+export { Canvas } from '../canvas/index.js'
 export { Inspector } from '../inspector/index.js'
 export { YamlPane } from '../yaml-pane/index.js'
