@@ -69,6 +69,9 @@ describe('two browsers on one pipeline', () => {
 
     await expectStatus(ada.page, 'saved')
     await expectStatus(bob.page, 'saved')
+    // `WEFT_SCREENSHOT=path.png` keeps a picture of the editor with two people (for the README).
+    if (process.env.WEFT_SCREENSHOT)
+      await ada.page.screenshot({ path: process.env.WEFT_SCREENSHOT })
     const yaml = await adaApi.yaml(pipelineId)
     expect(yaml).toContain(`name: ${gemini}`)
     expect(yaml).toContain(`name: ${smart}`)
