@@ -56,6 +56,17 @@ describe('two browsers on one pipeline', () => {
     await expect(ada.page.locator('.avatar[aria-label="ada (you)"]').count()).resolves.toBe(1)
   })
 
+  it("see each other's cursor on the canvas, with a name", async () => {
+    const box = await ada.page.locator('.pane-canvas').boundingBox()
+    expect(box).not.toBeNull()
+    for (let i = 0; i < 5; i++) {
+      await ada.page.mouse.move(box!.x + box!.width / 2 + i * 10, box!.y + box!.height / 2)
+    }
+    const cursor = bob.page.locator('[data-testid="remote-cursor-ada"]')
+    await cursor.waitFor({ timeout: 20_000 })
+    expect(await cursor.innerText()).toContain('ada')
+  })
+
   it("see each other's edits, and both end saved on the server", async () => {
     await expectStepShown(bob.page, 'gather')
     gemini = await addStep(ada.page, 'gemini')
