@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { exportYaml } from './export.js'
 import { importYaml } from './import.js'
@@ -82,6 +82,34 @@ describe('structural operations', () => {
       'report',
     ])
     expect(exportYaml(doc)).toContain('- name: plan   # planning')
+  })
+
+  it('adds steps without reading a Yjs type before it is in the document', () => {
+    const { doc } = setup()
+    // Yjs warns (and would misread) when a type is read before it is integrated.
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    try {
+      addStep(doc, { name: 'first_new', type: 'claude', prompt: [] })
+      addStep(doc, {
+        name: 'second_new',
+        type: 'for_loop',
+        iterator: 'x',
+        data_source: 'y',
+        steps: [],
+      })
+      expect(warn).not.toHaveBeenCalled()
+    } finally {
+      warn.mockRestore()
+    }
+  })
+
+  it('keeps comments when several steps are appended one after the other', () => {
+    const { doc } = setup()
+    addStep(doc, { name: 'a1', type: 'claude', prompt: [] })
+    addStep(doc, { name: 'a2', type: 'claude', prompt: [] })
+    const yaml = exportYaml(doc)
+    expect(yaml).toContain('- name: plan   # planning')
+    expect(yaml.indexOf('name: a1')).toBeLessThan(yaml.indexOf('name: a2'))
   })
 
   it('[O2] adds a step into a container', () => {

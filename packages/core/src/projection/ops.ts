@@ -364,14 +364,14 @@ function insertTree(
   newId: () => string,
 ): string {
   const id = newId()
-  const rec = new Y.Map<unknown>()
   const slots = childSlots(step)
   let fields = step
   for (const sp of slots) fields = withoutPath(fields, sp)
+  // Integrated first: writePlace reads the record, and Yjs cannot read a type not in a doc yet.
+  const rec = stepsMap(doc).set(id, new Y.Map<unknown>())
   writePlace(rec, parentId, slotKey(slot), order)
   rec.set('fields', encode(fields))
   writeSlots(rec, slots.map(slotKey))
-  stepsMap(doc).set(id, rec)
   for (const sp of slots) {
     const children = getIn(step, sp)
     if (!Array.isArray(children)) continue

@@ -95,6 +95,15 @@ describe('patchYaml keeps everything it does not have to change', () => {
     expect(out2).toContain('# Then build it.')
   })
 
+  it('appends several steps after the last one in the order given', () => {
+    const out = edit((v) => {
+      v.workflow.steps.push({ name: 'test', type: 'claude', prompt: [] })
+      v.workflow.steps.push({ name: 'ship', type: 'claude', prompt: [] })
+    })
+    expect(out.indexOf('name: test')).toBeLessThan(out.indexOf('name: ship'))
+    for (const l of lines(base)) expect(lines(out)).toContain(l)
+  })
+
   it('renames the first key of an item (it shares the dash line)', () => {
     const out = edit((v) => (v.workflow.steps[1].name = 'construct'))
     expect(out).toContain('    - name: construct\n')

@@ -335,10 +335,17 @@ export function matchItems(
   return match
 }
 
+/**
+ * Applies edits back to front so earlier offsets stay valid. Inserts at one position are applied
+ * last-listed first, so they end up in the order they were listed (two new items appended after
+ * the same item keep their order).
+ */
 function apply(text: string, edits: readonly Edit[]): string {
-  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end)
+  const sorted = edits
+    .map((edit, index) => ({ edit, index }))
+    .sort((a, b) => b.edit.start - a.edit.start || b.edit.end - a.edit.end || b.index - a.index)
   let out = text
-  for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end)
+  for (const { edit: e } of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end)
   return out
 }
 
