@@ -51,6 +51,9 @@ switch (job) {
         'typecheck',
         'test',
         '--continue=dependencies-successful',
+        // The server and browser suites start databases, servers and Chromium; run one task at
+        // a time so they do not fight over a small CI machine's cores.
+        '--concurrency=1',
       ),
     )
     break
