@@ -36,5 +36,5 @@
  * Test ids: `canvas`, `step-node-<name>`, `task-node-<name>`, `extra-node-<name>`,
  * `step-library`, `library-item-<type>`, `step-picker`, `remote-cursor-<name>`, `rename-input`.
  */
-export { Canvas, canvasCommands, LAYOUT_ORIGIN } from './Canvas'
-export type { CanvasApi, CanvasProps } from './Canvas'
+export { Canvas, canvasCommands, LAYOUT_ORIGIN } from './canvas'
+export type { CanvasApi, CanvasProps } from './canvas'

@@ -1,3 +1,4 @@
+import { docKeys } from '@weft/core'
 import type { Awareness } from 'y-protocols/awareness'
 import * as Y from 'yjs'
 import type { EditorSession } from './session.js'
@@ -8,12 +9,12 @@ export const CAPTURE_TIMEOUT_MS = 500
 /** The document's shared types (docs/decisions/0001-yjs-doc-shape.md), all under one history. */
 export function sharedTypes(doc: Y.Doc): Y.AbstractType<unknown>[] {
   return [
-    doc.getMap('weft'),
-    doc.getMap('root'),
-    doc.getMap('steps'),
-    doc.getText('source'),
-    doc.getMap('layout'),
-    doc.getMap('notes'),
+    doc.getMap(docKeys.meta),
+    doc.getMap(docKeys.root),
+    doc.getMap(docKeys.steps),
+    doc.getText(docKeys.source),
+    doc.getMap(docKeys.layout),
+    doc.getMap(docKeys.notes),
   ] as Y.AbstractType<unknown>[]
 }
 

@@ -14,7 +14,7 @@ import {
   type ReactElement,
   type ReactNode,
 } from 'react'
-import { BoundText } from './BoundText'
+import { BoundText } from './bound-text'
 import {
   checkValue,
   controlFor,
@@ -24,10 +24,10 @@ import {
   unknownKeys,
   type ControlKind,
 } from './controls'
-import { worstSeverity, type FieldDiagnostics } from './fieldDiagnostics'
-import { PromptEditor } from './PromptEditor'
+import { worstSeverity, type FieldDiagnostics } from './field-diagnostics'
+import { PromptEditor } from './prompt-editor'
 import type { Writer } from './writer'
-import { parseYamlSnippet, toYamlSnippet } from './yamlValue'
+import { parseYamlSnippet, toYamlSnippet } from './yaml-value'
 
 export interface ChildStep {
   readonly id: string

@@ -1,1 +1,1 @@
-export { Inspector, useDocVersion, type InspectorProps } from './Inspector'
+export { Inspector, useDocVersion, type InspectorProps } from './inspector'

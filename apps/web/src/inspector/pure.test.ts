@@ -8,8 +8,8 @@ import {
 } from '@weft/core'
 import { describe, expect, it } from 'vitest'
 import { checkValue, controlFor, defaultText, parseNumberInput, unknownKeys } from './controls'
-import { FieldDiagnostics, worstSeverity } from './fieldDiagnostics'
-import { parseYamlSnippet, toYamlSnippet } from './yamlValue'
+import { FieldDiagnostics, worstSeverity } from './field-diagnostics'
+import { parseYamlSnippet, toYamlSnippet } from './yaml-value'
 
 const fieldOf = (type: string, key: string): FieldSpec =>
   getStepType(type)!.fields.find((f) => f.key === key)!

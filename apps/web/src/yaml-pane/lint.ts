@@ -4,7 +4,7 @@
  */
 import type { Diagnostic as CmDiagnostic } from '@codemirror/lint'
 import { validateYaml, type Diagnostic } from '@weft/core'
-import { lineStartsOf } from './stepRanges'
+import { lineStartsOf } from './step-ranges'
 
 export function toLintDiagnostics(
   text: string,

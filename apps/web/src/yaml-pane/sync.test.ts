@@ -2,7 +2,7 @@ import { exportYaml, importYaml, readPipeline, setStepField } from '@weft/core'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { Debouncer, YamlSync, type SyncStatus, type Timer } from './sync'
-import { applyChanges, type TextChange } from './textDiff'
+import { applyChanges, type TextChange } from './text-diff'
 
 const yaml = `workflow:
   name: demo

@@ -15,8 +15,8 @@
 import { ChangeSet } from '@codemirror/state'
 import { exportYaml, importYaml, readYaml, type Diagnostic } from '@weft/core'
 import type * as Y from 'yjs'
-import { pipelineTypes, touchesPipeline, type PipelineType } from './docChanges'
-import { diffText, type TextChange } from './textDiff'
+import { pipelineTypes, touchesPipeline, type PipelineType } from './doc-changes'
+import { diffText, type TextChange } from './text-diff'
 
 export interface Timer {
   set(fn: () => void, ms: number): unknown

@@ -1,7 +1,7 @@
 import { exportYaml, importYaml, readPipeline } from '@weft/core'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { lineOf, lineStartsOf, offsetOf, rangeOf, stepAt, stepRanges } from './stepRanges'
+import { lineOf, lineStartsOf, offsetOf, rangeOf, stepAt, stepRanges } from './step-ranges'
 
 const text = `workflow:
   name: demo

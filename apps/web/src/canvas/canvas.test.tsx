@@ -14,7 +14,7 @@ import { exportYaml, getStepPosition, readPipeline, removeStep, renameStep } fro
 import type { EditorSession } from '../editor/session'
 import { Canvas, type CanvasApi } from './index'
 import { docFrom, idOf, RESEARCH_YAML } from './fixtures'
-import { testSession } from './testSession'
+import { testSession } from '../editor/test-session'
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness'
 
 beforeAll(() => {

@@ -5,7 +5,7 @@
  */
 import { useEffect, useLayoutEffect, useRef, useState, type ReactElement } from 'react'
 import type * as Y from 'yjs'
-import { diffText } from '../yaml-pane/textDiff'
+import { diffText } from '../yaml-pane/text-diff'
 
 export interface BoundTextProps {
   readonly ytext: Y.Text

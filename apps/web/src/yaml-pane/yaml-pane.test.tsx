@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness'
 import * as Y from 'yjs'
 import { remotePeersField, selectedLinesField } from './decorations'
-import { testSession } from './testSession'
-import { YamlPane } from './YamlPane'
+import { testSession } from '../editor/test-session'
+import { YamlPane } from './yaml-pane'
 
 const yaml = `workflow:
   name: demo

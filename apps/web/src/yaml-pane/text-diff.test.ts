@@ -1,6 +1,6 @@
 import { ChangeSet, EditorSelection, EditorState } from '@codemirror/state'
 import { describe, expect, it } from 'vitest'
-import { applyChanges, diffLines, diffText } from './textDiff'
+import { applyChanges, diffLines, diffText } from './text-diff'
 
 const yaml = [
   'workflow:',

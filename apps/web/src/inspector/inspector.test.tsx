@@ -1,9 +1,8 @@
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react'
 import { acceptedStepTypes, exportYaml, getStepText, readPipeline, setStepField } from '@weft/core'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import * as Y from 'yjs'
-import { testSession } from '../yaml-pane/testSession'
-import { Inspector } from './Inspector'
+import { testSession } from '../editor/test-session'
+import { Inspector } from './inspector'
 import { getIn as at } from './writer'
 
 afterEach(cleanup)
@@ -286,11 +285,9 @@ describe('Inspector', () => {
   })
 
   it('flags a prompt that is not a list and keeps it as YAML', () => {
-    const doc = new Y.Doc()
     const session = testSession(
       'workflow:\n  name: w\n  steps:\n    - name: s\n      type: claude\n      prompt: just text\n',
     )
-    void doc
     const id = readPipeline(session.doc).steps[0]!.id
     render(<Inspector session={session} selection={[id]} onSelect={() => {}} />)
     const f = screen.getByTestId('field-prompt')

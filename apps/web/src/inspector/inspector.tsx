@@ -17,9 +17,9 @@ import {
 import { useDeferredValue, useMemo, useSyncExternalStore, type ReactElement } from 'react'
 import type * as Y from 'yjs'
 import type { EditorSession } from '../editor/session'
-import { pipelineTypes, touchesPipeline } from '../yaml-pane/docChanges'
+import { pipelineTypes, touchesPipeline } from '../yaml-pane/doc-changes'
 import { isPlainObject } from './controls'
-import { FieldDiagnostics } from './fieldDiagnostics'
+import { FieldDiagnostics } from './field-diagnostics'
 import {
   DiagnosticList,
   FieldList,

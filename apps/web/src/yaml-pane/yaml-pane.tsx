@@ -33,9 +33,9 @@ import type { EditorSession, PresenceState } from '../editor/session'
 import { paneDecorations, setRemotePeers, setSelectedLines, type RemotePeer } from './decorations'
 import { completeAt } from './completion'
 import { lintYaml } from './lint'
-import { rangeOf, stepAt, stepRanges, type StepRange } from './stepRanges'
+import { rangeOf, stepAt, stepRanges, type StepRange } from './step-ranges'
 import { synced, YamlSync, type SyncStatus, type Timer } from './sync'
-import type { TextChange } from './textDiff'
+import type { TextChange } from './text-diff'
 import './yaml-pane.css'
 
 export interface YamlPaneProps {

@@ -1,7 +1,7 @@
 import { addStepNote, importYaml, readPipeline, setStepField, setStepPosition } from '@weft/core'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { pipelineTypes, touchesPipeline } from './docChanges'
+import { pipelineTypes, touchesPipeline } from './doc-changes'
 
 describe('touchesPipeline', () => {
   it('is true for pipeline edits and false for canvas positions and notes', () => {
