@@ -1,0 +1,81 @@
+/** Accounts (minimal until the full account flows): sign-in, sign-out, API tokens, users. */
+import { Hono } from 'hono'
+import { deleteCookie, setCookie } from 'hono/cookie'
+import * as v from 'valibot'
+import { SESSION_COOKIE } from '../auth/index.js'
+import { isEmail } from '../config/index.js'
+import { StoreError } from '../storage/index.js'
+import { body, requireCaller, type ApiOptions, type Env } from './context.js'
+import { ApiError, errorCodes } from './errors.js'
+
+const Credentials = v.object({
+  email: v.pipe(v.string(), v.trim(), v.check(isEmail, 'must be an email address')),
+  password: v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(1024)),
+})
+const NewUser = v.object({
+  email: v.pipe(v.string(), v.trim(), v.check(isEmail, 'must be an email address')),
+  password: v.pipe(v.string(), v.minLength(8, 'must be at least 8 characters'), v.maxLength(1024)),
+  isAdmin: v.optional(v.boolean()),
+})
+const TokenRequest = v.object({
+  ...Credentials.entries,
+  name: v.optional(v.pipe(v.string(), v.maxLength(100))),
+})
+
+export function accountRoutes(options: ApiOptions): Hono<Env> {
+  const { auth } = options
+  const app = new Hono<Env>()
+  const signedIn = requireCaller(auth)
+
+  app.post('/api/auth/login', async (c) => {
+    const { email, password } = await body(c, Credentials)
+    const user = await auth.checkPassword(email, password)
+    if (!user) throw new ApiError(401, errorCodes.INVALID_CREDENTIALS, 'Wrong email or password')
+    const session = await auth.startSession(user.id)
+    setCookie(c, SESSION_COOKIE, session.secret, {
+      httpOnly: true,
+      sameSite: 'Strict',
+      secure: options.secureCookies,
+      path: '/',
+      expires: session.expiresAt,
+    })
+    return c.json(publicUser(user))
+  })
+
+  app.post('/api/auth/logout', signedIn, async (c) => {
+    const { credential } = c.get('caller')
+    if (credential.kind === 'session') await auth.revoke(credential)
+    deleteCookie(c, SESSION_COOKIE, { path: '/' })
+    return c.body(null, 204)
+  })
+
+  app.post('/api/auth/token', async (c) => {
+    const { email, password, name } = await body(c, TokenRequest)
+    const user = await auth.checkPassword(email, password)
+    if (!user) throw new ApiError(401, errorCodes.INVALID_CREDENTIALS, 'Wrong email or password')
+    return c.json({ token: await auth.issueToken(user.id, name ?? 'api') }, 201)
+  })
+
+  app.get('/api/me', signedIn, (c) => c.json(publicUser(c.get('caller').user)))
+
+  app.post('/api/users', signedIn, async (c) => {
+    if (!c.get('caller').user.isAdmin) {
+      throw new ApiError(403, errorCodes.FORBIDDEN, 'Only an admin can create users')
+    }
+    const input = await body(c, NewUser)
+    try {
+      return c.json(publicUser(await auth.createUser(input)), 201)
+    } catch (error) {
+      if (error instanceof StoreError && error.code === 'EMAIL_TAKEN') {
+        throw new ApiError(409, errorCodes.EMAIL_TAKEN, `${input.email} already has an account`)
+      }
+      throw error
+    }
+  })
+
+  return app
+}
+
+export function publicUser(user: { id: string; email: string; isAdmin: boolean }) {
+  return { id: user.id, email: user.email, isAdmin: user.isAdmin }
+}

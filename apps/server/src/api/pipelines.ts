@@ -1,0 +1,187 @@
+/**
+ * Pipelines: create from YAML (refusing text that is not a pipeline), list, read, delete, share,
+ * and the YAML of a pipeline read from and written into the live document, so REST writes merge
+ * with whoever is editing.
+ */
+import { applyYamlEdit, importYaml, readYaml, validateSource, type Diagnostic } from '@weft/core'
+import { Hono, type Context } from 'hono'
+import * as v from 'valibot'
+import * as Y from 'yjs'
+import { isEmail } from '../config/index.js'
+import { summarizeDocument } from '../pipelines/index.js'
+import type { Role } from '../storage/index.js'
+import { body, requireCaller, roleOn, type ApiOptions, type Env } from './context.js'
+import { ApiError, errorCodes } from './errors.js'
+
+const AccessChange = v.object({
+  email: v.pipe(v.string(), v.trim(), v.check(isEmail, 'must be an email address')),
+  role: v.nullable(v.picklist(['owner', 'editor', 'viewer'])),
+})
+const YamlEdit = v.object({
+  yaml: v.string(),
+  base: v.optional(v.string()),
+})
+const NewPipelineJson = v.object({
+  name: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))),
+  yaml: v.optional(v.string()),
+})
+
+export function pipelineRoutes(options: ApiOptions): Hono<Env> {
+  const { store, auth, documents } = options
+  const app = new Hono<Env>()
+  const signedIn = requireCaller(auth)
+
+  app.get('/api/pipelines', signedIn, async (c) => {
+    const list = await store.listPipelines(c.get('caller').user.id)
+    return c.json(list.map(publicPipeline))
+  })
+
+  app.post('/api/pipelines', signedIn, async (c) => {
+    const { name, yaml } = await newPipelineInput(c)
+    const doc = new Y.Doc()
+    try {
+      let diagnostics: readonly Diagnostic[] = []
+      if (yaml !== undefined) {
+        diagnostics = checkPipelineText(yaml)
+        importYaml(doc, yaml)
+      } else {
+        importYaml(doc, emptyPipeline(name ?? 'untitled'))
+      }
+      const epoch = options.newId()
+      doc.getMap('weft').set('epoch', epoch)
+      const id = options.newId()
+      await store.createPipeline({
+        id,
+        ownerId: c.get('caller').user.id,
+        epoch,
+        state: Y.encodeStateAsUpdate(doc),
+        ...summarizeDocument(doc),
+      })
+      return c.json({ id, diagnostics }, 201)
+    } finally {
+      doc.destroy()
+    }
+  })
+
+  app.get('/api/pipelines/:id', signedIn, async (c) => {
+    const { id } = await roleOn(store, c, 'viewer')
+    const info = await store.getPipeline(id, c.get('caller').user.id)
+    if (!info) throw new ApiError(404, errorCodes.PIPELINE_NOT_FOUND, 'No such pipeline')
+    return c.json(publicPipeline(info))
+  })
+
+  app.delete('/api/pipelines/:id', signedIn, async (c) => {
+    const { id } = await roleOn(store, c, 'owner')
+    await store.deletePipeline(id, new Date())
+    for (const connection of documents.connections()) {
+      if (connection.pipelineId === id) connection.close(4404, 'pipeline deleted')
+    }
+    return c.body(null, 204)
+  })
+
+  app.get('/api/pipelines/:id/yaml', signedIn, async (c) => {
+    const { id } = await roleOn(store, c, 'viewer')
+    const yaml = await documents.read(id, (doc) => summarizeDocument(doc).yaml)
+    if (yaml === null) throw new ApiError(404, errorCodes.PIPELINE_NOT_FOUND, 'No such pipeline')
+    return c.text(yaml, 200, { 'content-type': 'application/yaml; charset=utf-8' })
+  })
+
+  /**
+   * A YAML body is applied as the smallest change that makes the pipeline equal to it. With JSON
+   * `{ yaml, base }`, where `base` is the YAML the writer started from, only the writer's own
+   * edit (base → yaml) is applied, so whatever live editors changed meanwhile is kept.
+   */
+  app.put('/api/pipelines/:id/yaml', signedIn, async (c) => {
+    const { id } = await roleOn(store, c, 'editor')
+    const type = c.req.header('content-type') ?? ''
+    const { yaml, base } = type.includes('json')
+      ? await body(c, YamlEdit)
+      : { yaml: await c.req.text(), base: undefined }
+    const diagnostics = checkPipelineText(yaml)
+    let mode: 'merged' | 'imported' = 'imported'
+    await documents.change(id, (doc) => {
+      mode = applyYamlEdit(doc, base, yaml, { origin: 'rest' }).mode
+    })
+    return c.json({ mode, diagnostics })
+  })
+
+  app.put('/api/pipelines/:id/access', signedIn, async (c) => {
+    const { id } = await roleOn(store, c, 'owner')
+    const { email, role } = await body(c, AccessChange)
+    const user = await store.findUserByEmail(email)
+    if (!user) throw new ApiError(404, errorCodes.USER_NOT_FOUND, `No user has the email ${email}`)
+    // Only owners change access, so forbidding owners to change their own role is enough to
+    // keep every pipeline owned by someone.
+    if (user.id === c.get('caller').user.id) {
+      throw new ApiError(409, errorCodes.OWN_ROLE, 'You cannot change your own role')
+    }
+    await store.setRole(id, user.id, role)
+    // Sockets on this process learn at once; the sweeper covers the other processes.
+    for (const connection of documents.connections()) {
+      if (connection.pipelineId !== id || connection.principal.userId !== user.id) continue
+      if (role === null) connection.close(4403, 'access revoked')
+      else connection.setRole(role)
+    }
+    return c.json({ email: user.email, role })
+  })
+
+  return app
+}
+
+/** Refuses text that does not parse or is not a pipeline; anything else is kept and flagged. */
+function checkPipelineText(yaml: string): readonly Diagnostic[] {
+  const source = readYaml(yaml)
+  const { diagnostics } = validateSource(source)
+  if (!source.ok) {
+    throw new ApiError(422, errorCodes.INVALID_PIPELINE, 'The YAML does not parse', {
+      diagnostics,
+    })
+  }
+  const value = source.value as { workflow?: unknown } | null
+  if (
+    typeof value?.workflow !== 'object' ||
+    value.workflow === null ||
+    Array.isArray(value.workflow)
+  ) {
+    throw new ApiError(422, errorCodes.INVALID_PIPELINE, 'Not a pipeline: it has no workflow map', {
+      diagnostics,
+    })
+  }
+  return diagnostics
+}
+
+function emptyPipeline(name: string): string {
+  return `workflow:\n  name: ${JSON.stringify(name)}\n  steps: []\n`
+}
+
+async function newPipelineInput(c: Context): Promise<{ name?: string; yaml?: string }> {
+  const type = c.req.header('content-type') ?? ''
+  if (type.includes('json')) {
+    const input = await body(c, NewPipelineJson)
+    return {
+      ...(input.name ? { name: input.name } : {}),
+      ...(input.yaml ? { yaml: input.yaml } : {}),
+    }
+  }
+  return { yaml: await c.req.text() }
+}
+
+function publicPipeline(p: {
+  id: string
+  name: string
+  description: string
+  role: Role
+  epoch: string
+  createdAt: Date
+  updatedAt: Date
+}) {
+  return {
+    id: p.id,
+    name: p.name,
+    description: p.description,
+    role: p.role,
+    epoch: p.epoch,
+    createdAt: p.createdAt.toISOString(),
+    updatedAt: p.updatedAt.toISOString(),
+  }
+}
