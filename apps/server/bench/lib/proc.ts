@@ -1,0 +1,73 @@
+/** CPU time of a process from /proc (Linux), in ms; NaN elsewhere. */
+import { readFileSync } from 'node:fs'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+
+export function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    // utime and stime are fields 14 and 15 of the full line (11 and 12 after the comm field)
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
+  } catch {
+    return NaN
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
+
+/** Resolves once `check()` is true; rejects after `timeoutMs`. */
+export async function until(what: string, check: () => boolean, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await sleep(10)
+  }
+}
+
+/** Busy and total jiffies of the whole machine (/proc/stat); zeros elsewhere. */
+function machineTicks(): { busy: number; total: number } {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1)
+    const n = cpu.map(Number)
+    const total = n.reduce((a, b) => a + b, 0)
+    const idle = (n[3] ?? 0) + (n[4] ?? 0)
+    return { busy: total - idle, total }
+  } catch {
+    return { busy: 0, total: 0 }
+  }
+}
+
+export interface Load {
+  /** Whole machine, 0–100 % of all cores. */
+  machineBusyPct: number
+  /** This (bench) process and the server under test, % of one core. */
+  benchCpuPct: number
+  serverCpuPct: number
+  /** Event-loop delay of the bench process (where every client lives), ms. */
+  benchLoopDelayP99: number
+  benchLoopDelayMax: number
+}
+
+/** Starts measuring load; call the result to stop and read it. */
+export function measureLoad(serverPid: number): () => Load {
+  const t0 = performance.now()
+  const m0 = machineTicks()
+  const b0 = process.cpuUsage()
+  const s0 = cpuMs(serverPid)
+  const loop = monitorEventLoopDelay({ resolution: 5 })
+  loop.enable()
+  return () => {
+    loop.disable()
+    const wall = performance.now() - t0
+    const m1 = machineTicks()
+    const b = process.cpuUsage(b0)
+    return {
+      machineBusyPct:
+        m1.total > m0.total ? (100 * (m1.busy - m0.busy)) / (m1.total - m0.total) : NaN,
+      benchCpuPct: (100 * (b.user + b.system)) / 1000 / wall,
+      serverCpuPct: (100 * (cpuMs(serverPid) - s0)) / wall,
+      benchLoopDelayP99: loop.percentile(99) / 1e6,
+      benchLoopDelayMax: loop.max / 1e6,
+    }
+  }
+}
