@@ -214,6 +214,28 @@ export {
   setStepField,
   setStepPosition,
 } from './projection/ops.js'
+export type {
+  CommentAuthor,
+  CommentThread,
+  NewComment,
+  NewThread,
+  NoteErrorCode,
+  NoteOptions,
+  NoteResult,
+  ThreadComment,
+} from './projection/notes.js'
+export {
+  addThread,
+  deleteComment,
+  editComment,
+  getThread,
+  listThreads,
+  noteErrorCodes,
+  openThreadCounts,
+  replyToThread,
+  setThreadResolved,
+  threadsForStep,
+} from './projection/notes.js'
 // projection (end)
 
 // graph (begin)
