@@ -17,8 +17,10 @@ export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode: ExitCode,
+    /** A stable `CLI_*` code that scripts may match on; printed before the message. */
+    readonly code?: string,
   ) {
-    super(message)
+    super(code === undefined ? message : `${code} ${message}`)
     this.name = 'CliError'
   }
 }

@@ -7,19 +7,33 @@ import type { Command } from './command.js'
 import { convert } from './commands/convert.js'
 import { exportCommand } from './commands/export.js'
 import { fmt } from './commands/fmt.js'
+import { importCommand } from './commands/import.js'
+import { login, logout } from './commands/login.js'
+import { pipelines } from './commands/pipelines.js'
+import { pull } from './commands/pull.js'
+import { push } from './commands/push.js'
 import { validate } from './commands/validate.js'
 import { CliError, exitCodes, firstLine } from './errors.js'
 import { nodeIo, type Io } from './io.js'
 
-const commands: readonly Command[] = [validate, convert, exportCommand, fmt]
+const local: readonly Command[] = [validate, convert, exportCommand, fmt]
+const remote: readonly Command[] = [login, logout, pull, push, importCommand, pipelines]
+const commands: readonly Command[] = [...local, ...remote]
+
+const list = (cs: readonly Command[]) =>
+  cs.map((c) => `  ${c.name.padEnd(11)}${c.summary}`).join('\n')
 
 const usage = `Usage: weft <command> [options]
 
-Validate, convert, export and format pipeline_ex YAML v2 pipelines.
+Validate, convert, export and format pipeline_ex YAML v2 pipelines, and move them to and from a
+Weft server.
 
 Commands:
-${commands.map((c) => `  ${c.name.padEnd(10)}${c.summary}`).join('\n')}
-  help CMD  show the help of a command
+${list(local)}
+  help CMD   show the help of a command
+
+With a Weft server:
+${list(remote)}
 
 Options:
   -h, --help   show this help

@@ -37,14 +37,34 @@ export interface Workspace {
   weft(...argv: string[]): Promise<number>
 }
 
-export function workspace(): Workspace {
+export interface WorkspaceOptions {
+  /** The environment the CLI sees; nothing of the real one leaks in (no WEFT_TOKEN, no HOME). */
+  readonly env?: Record<string, string>
+  /** Answers requests; by default any request fails as if the network were down. */
+  readonly fetch?: typeof fetch
+  /** Lines of piped stdin, read by `login`. */
+  readonly stdin?: readonly string[]
+  readonly stderrIsTTY?: boolean
+}
+
+export function workspace(options: WorkspaceOptions = {}): Workspace {
   const dir = mkdtempSync(join(tmpdir(), 'weft-cli-'))
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
   const out = { stdout: '', stderr: '' }
+  const stdin = [...(options.stdin ?? [])]
   const io: Io = {
     ...nodeIo(dir),
     stdout: (text) => void (out.stdout += text),
     stderr: (text) => void (out.stderr += text),
+    env: options.env ?? {},
+    homedir: join(dir, 'home'),
+    hostname: 'testhost',
+    fetch:
+      options.fetch ??
+      (() => Promise.reject(new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } }))),
+    stdinIsTTY: false,
+    stderrIsTTY: options.stderrIsTTY ?? false,
+    readLine: () => Promise.resolve(stdin.shift()),
   }
   return {
     dir,
