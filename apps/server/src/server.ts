@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
 import type { Env, Hono } from 'hono'
@@ -18,6 +19,7 @@ import { createMetrics } from './metrics/index.js'
 import { summarizeState } from './pipelines/index.js'
 import { createSyncRoute, createSyncSocketServer, Relay } from './relay/index.js'
 import { openStore } from './storage/index.js'
+import { loadShippedTemplates } from './templates/index.js'
 
 export interface ServerDeps {
   readonly logger: Logger
@@ -33,6 +35,12 @@ export interface RunningServer {
 }
 
 const PIPELINE_ID = /^[A-Za-z0-9_-]{1,64}$/
+
+/**
+ * `apps/server/templates`: one level above this module both as source (`src/server.ts`) and as
+ * the build (`dist/weft-server.js`), so the bundle finds the templates at run time.
+ */
+const shippedTemplatesDir = fileURLToPath(new URL('../templates', import.meta.url))
 
 /** Ids for pipelines and epochs: 128 random bits, URL- and subprotocol-safe. */
 export function newId(): string {
@@ -74,6 +82,10 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
     logger,
     secureCookies: config.secureCookies,
     newId,
+    shippedTemplates: await loadShippedTemplates(
+      config.templatesDir ?? shippedTemplatesDir,
+      logger,
+    ),
   })
   app.get(
     '/sync/:pipelineId',

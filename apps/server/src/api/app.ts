@@ -8,6 +8,7 @@ import { accountRoutes } from './accounts.js'
 import { requireCaller, type ApiOptions, type Env } from './context.js'
 import { ApiError, errorBody, errorCodes, handleError } from './errors.js'
 import { pipelineRoutes } from './pipelines.js'
+import { templateRoutes } from './templates.js'
 
 const MAX_BODY_BYTES = 5 * 1024 * 1024
 const BODY_TYPES = new Set([
@@ -62,5 +63,6 @@ export function createApi(options: ApiOptions): Hono<Env> {
 
   app.route('/', accountRoutes(options))
   app.route('/', pipelineRoutes(options))
+  app.route('/', templateRoutes(options))
   return app
 }

@@ -9,6 +9,7 @@ import type { Auth, Caller } from '../auth/index.js'
 import type { Logger } from '../logging/index.js'
 import type { Metrics } from '../metrics/index.js'
 import type { Role, Store } from '../storage/index.js'
+import type { ShippedTemplate } from '../templates/index.js'
 import { ApiError, errorCodes } from './errors.js'
 
 /** What the API needs from the relay: the live documents, and the sockets on them. */
@@ -31,6 +32,8 @@ export interface ApiOptions {
   readonly logger: Logger
   readonly secureCookies: boolean
   readonly newId: () => string
+  /** The templates shipped with Weft, read at start-up. */
+  readonly shippedTemplates: readonly ShippedTemplate[]
 }
 
 export type Env = { Variables: { caller: Caller } }

@@ -12,6 +12,7 @@ import { summarizeDocument } from '../pipelines/index.js'
 import type { Role } from '../storage/index.js'
 import { body, requireCaller, roleOn, type ApiOptions, type Env } from './context.js'
 import { ApiError, errorCodes } from './errors.js'
+import { templateYaml } from './templates.js'
 
 const AccessChange = v.object({
   email: v.pipe(v.string(), v.trim(), v.check(isEmail, 'must be an email address')),
@@ -24,6 +25,8 @@ const YamlEdit = v.object({
 const NewPipelineJson = v.object({
   name: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))),
   yaml: v.optional(v.string()),
+  /** A template id from `GET /api/templates`: the new pipeline starts as its YAML. */
+  template: v.optional(v.pipe(v.string(), v.maxLength(200))),
 })
 
 export function pipelineRoutes(options: ApiOptions): Hono<Env> {
@@ -37,7 +40,11 @@ export function pipelineRoutes(options: ApiOptions): Hono<Env> {
   })
 
   app.post('/api/pipelines', signedIn, async (c) => {
-    const { name, yaml } = await newPipelineInput(c)
+    const input = await newPipelineInput(c)
+    const { name, yaml } =
+      input.template === undefined
+        ? input
+        : { yaml: await templateYaml(options, input.template, input.name) }
     const doc = new Y.Doc()
     try {
       let diagnostics: readonly Diagnostic[] = []
@@ -154,13 +161,16 @@ function emptyPipeline(name: string): string {
   return `workflow:\n  name: ${JSON.stringify(name)}\n  steps: []\n`
 }
 
-async function newPipelineInput(c: Context): Promise<{ name?: string; yaml?: string }> {
+async function newPipelineInput(
+  c: Context,
+): Promise<{ name?: string; yaml?: string; template?: string }> {
   const type = c.req.header('content-type') ?? ''
   if (type.includes('json')) {
     const input = await body(c, NewPipelineJson)
     return {
       ...(input.name ? { name: input.name } : {}),
       ...(input.yaml ? { yaml: input.yaml } : {}),
+      ...(input.template !== undefined ? { template: input.template } : {}),
     }
   }
   return { yaml: await c.req.text() }

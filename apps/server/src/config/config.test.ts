@@ -66,6 +66,17 @@ describe('readConfig', () => {
     expect((error as ConfigError).code).toBe('CONFIG_INVALID')
   })
 
+  it('reads WEFT_TEMPLATES_DIR relative to the working directory; unset means the shipped one', () => {
+    expect(readConfig({}, '/srv').templatesDir).toBeUndefined()
+    expect(readConfig({ WEFT_TEMPLATES_DIR: 'team/templates' }, '/srv').templatesDir).toBe(
+      '/srv/team/templates',
+    )
+    expect(readConfig({ WEFT_TEMPLATES_DIR: '/etc/weft/templates' }, '/srv').templatesDir).toBe(
+      '/etc/weft/templates',
+    )
+    expect(() => readConfig({ WEFT_TEMPLATES_DIR: 'a\nb' }, '/')).toThrow(/WEFT_TEMPLATES_DIR/)
+  })
+
   it('wants the admin email and password together', () => {
     expect(() => readConfig({ WEFT_ADMIN_PASSWORD: 'long enough' }, '/')).toThrow(
       /WEFT_ADMIN_EMAIL/,

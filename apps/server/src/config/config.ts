@@ -16,6 +16,8 @@ export interface Config {
   readonly admin: { readonly email: string; readonly password: string } | undefined
   /** Static files of the web app, served at `/`; absent means an API-only server. */
   readonly webDir: string | undefined
+  /** Directory of the shipped templates (`*.yaml`); absent means the one next to the build. */
+  readonly templatesDir: string | undefined
   readonly logLevel: LogLevel
   /** Marks the session cookie `Secure`; turn on whenever the server is reached over HTTPS. */
   readonly secureCookies: boolean
@@ -97,6 +99,10 @@ export function readConfig(env: Env, cwd: string): Config {
   }
 
   const webDir = text('WEFT_WEB_DIR')
+  const templatesDir = text('WEFT_TEMPLATES_DIR')
+  if (templatesDir !== undefined && /[\0\n]/.test(templatesDir)) {
+    problems.push('WEFT_TEMPLATES_DIR: expected a directory path')
+  }
   const config: Config = {
     port: int('PORT', 4000, 0, 65535),
     host: text('HOST') ?? '127.0.0.1',
@@ -105,6 +111,7 @@ export function readConfig(env: Env, cwd: string): Config {
     databasePoolSize: int('WEFT_DB_POOL_SIZE', 10, 1, 100),
     admin,
     webDir: webDir === undefined ? undefined : path(webDir),
+    templatesDir: templatesDir === undefined ? undefined : path(templatesDir),
     logLevel,
     secureCookies: bool('WEFT_SECURE_COOKIES', false),
     sessionTtlMs: int('WEFT_SESSION_TTL_HOURS', 24 * 30, 1, 24 * 365) * 3_600_000,

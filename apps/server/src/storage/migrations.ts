@@ -69,6 +69,11 @@ export const migrations: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    name: 'team templates',
+    statements: [`alter table pipelines add column is_template boolean not null default false`],
+  },
 ]
 
 /** An arbitrary constant that names "weft schema migration" among advisory locks. */

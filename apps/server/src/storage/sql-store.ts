@@ -13,6 +13,7 @@ import type {
   StoredDocument,
   User,
 } from './store.js'
+import { SqlTemplateStore } from './templates.js'
 
 /** The NOTIFY channel; the payload is `${pipelineId} ${headSeq}`. */
 export const UPDATES_CHANNEL = 'weft_updates'
@@ -63,9 +64,11 @@ export class SqlStore implements Store {
   readonly kind: 'postgres' | 'pglite'
   readonly #db: Db
   readonly #logger: Logger
+  readonly templates: SqlTemplateStore
 
   constructor(db: Db, logger: Logger) {
     this.#db = db
+    this.templates = new SqlTemplateStore(db)
     this.kind = db.kind
     this.#logger = logger
   }

@@ -1,4 +1,5 @@
 import type { Logger } from '../logging/index.js'
+import type { TemplateStore } from './templates.js'
 
 export type Role = 'owner' | 'editor' | 'viewer'
 
@@ -42,6 +43,8 @@ export interface RenderedPipeline {
 
 export interface Store {
   readonly kind: 'postgres' | 'pglite'
+  /** Team templates (pipelines marked as templates): `templates.ts`. */
+  readonly templates: TemplateStore
   close(): Promise<void>
 
   // users
