@@ -144,7 +144,7 @@ export interface Client {
   /** The last durable state vector the server acknowledged. */
   acked: Map<number, number>
   closeEvents: Array<{ code: number; reason: string }>
-  /** True when the server has acknowledged everything this client holds. */
+  /** True when the server has acknowledged this client's own edits as durable. */
   saved(): boolean
   destroy(): void
 }
@@ -172,12 +172,7 @@ export function connectClient(
     provider,
     acked: new Map(),
     closeEvents: [],
-    saved: () => {
-      for (const [id, clock] of Y.decodeStateVector(Y.encodeStateVector(doc))) {
-        if ((client.acked.get(id) ?? 0) < clock) return false
-      }
-      return true
-    },
+    saved: () => (client.acked.get(doc.clientID) ?? 0) >= Y.getState(doc.store, doc.clientID),
     destroy: () => {
       provider.destroy()
       doc.destroy()

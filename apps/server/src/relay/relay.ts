@@ -601,7 +601,6 @@ export class Relay {
             const { from, to } = Y.parseUpdateMeta(update)
             extendDurable(doc, to, from)
           }
-          this.sendAcks(doc, null)
           doc.rowsSinceCompaction += read.headSeq - doc.knownSeq
           doc.knownSeq = read.headSeq
         } while (doc.catchUpAgain && !this.closing)
@@ -832,18 +831,18 @@ export class Relay {
       const sv = durable.get(doc)
       if (sv === undefined || doc.phase === 'gone') continue
       extendDurable(doc, Y.decodeStateVector(sv))
-      // Writers in the batch, and every other ack-taker of a doc whose log grew: a reader holds
-      // the same updates and is saved by the same commit.
-      this.sendAcks(doc, updates.has(doc) ? null : writers)
+      // Only the connections whose messages were in the batch: an ack answers what a client
+      // sent. Sending one to every reader after every commit doubled the fan-out (bench/).
+      this.sendAcks(doc, writers)
     }
     for (const doc of updates.keys()) this.scheduleEvict(doc)
   }
 
-  /** Sends the doc's durable state vector to its ack-takers (all, or only those in `only`). */
-  private sendAcks(doc: DocState, only: ReadonlySet<RelayConnection> | null): void {
+  /** Sends the doc's durable state vector to the ack-takers among `to`. */
+  private sendAcks(doc: DocState, to: ReadonlySet<RelayConnection>): void {
     let message: Uint8Array | null = null
     for (const conn of doc.conns) {
-      if (!conn.acks || (only !== null && !only.has(conn))) continue
+      if (!conn.acks || !to.has(conn)) continue
       message ??= encodeSaved(Y.encodeStateVector(doc.durable))
       conn.send(message)
     }

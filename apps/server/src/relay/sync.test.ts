@@ -151,6 +151,26 @@ describe('durable acks', () => {
     }
   })
 
+  it('acks what a client sent, not every commit of other writers', async () => {
+    const { id } = await server.pipeline()
+    const { token } = await server.user('editor')
+    const writer = connect(server, id, token, { acks: true })
+    const reader = connect(server, id, token, { acks: true })
+    await Promise.all([writer.synced(), reader.synced()])
+    await waitFor(() => writer.saved() && reader.saved(), 'handshake acks')
+    const readerAcks = reader.acks.length
+    for (let i = 0; i < 5; i++) {
+      writer.doc.getText('source').insert(0, `# ${i}\n`)
+      await waitFor(() => writer.saved(), `ack ${i}`)
+    }
+    await waitFor(() => sourceOf(reader.doc).includes('# 4'), 'fan-out')
+    expect(reader.acks.length).toBe(readerAcks)
+    // The reader is still saved: it made no edit of its own.
+    expect(reader.saved()).toBe(true)
+    writer.destroy()
+    reader.destroy()
+  })
+
   it('group-commits concurrent writers into fewer transactions than updates', async () => {
     const { id } = await server.pipeline()
     const { token } = await server.user('editor')
