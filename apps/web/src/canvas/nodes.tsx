@@ -5,6 +5,7 @@
 import { createContext, memo, useContext, type CSSProperties, type KeyboardEvent } from 'react'
 import { Handle, Position, type NodeProps } from '@xyflow/react'
 import type { RemoteMark, WeftNode, WeftNodeData } from './flow'
+import { StepCommentBadge } from '../comments/badge'
 
 export interface NodeActions {
   toggleCollapse(id: string): void
@@ -200,6 +201,7 @@ export const StepNode = memo(function StepNode({ id, data, selected }: NodeProps
       <div className="weft-node__head">
         <span className="weft-node__type">{data.type ?? data.typeLabel}</span>
         <Badges data={data} />
+        {data.isStep ? <StepCommentBadge id={id} name={data.name} /> : null}
         <Toggle id={id} data={data} />
       </div>
       <Name id={id} data={data} />
@@ -229,6 +231,7 @@ export const ContainerNode = memo(function ContainerNode({
         <div className="weft-node__head">
           <span className="weft-node__type">{data.type ?? data.typeLabel}</span>
           <Badges data={data} />
+          {data.isStep ? <StepCommentBadge id={id} name={data.name} /> : null}
           <Toggle id={id} data={data} />
         </div>
         <Name id={id} data={data} />

@@ -14,6 +14,7 @@ import { closeCodes, PipelineConnection } from '../collab/connection.js'
 import type { ConnectionState } from '../collab/connection.js'
 import { publishLocalUser } from '../collab/presence.js'
 import { StatusChip } from '../collab/status-chip.js'
+import { CommentsButton, CommentsContext, CommentsPane, useComments } from '../comments/index.js'
 import { CommandPalette } from '../commands/command-palette.js'
 import { RenameDialog } from '../commands/rename-dialog.js'
 import { ShortcutSheet } from '../commands/shortcut-sheet.js'
@@ -251,6 +252,12 @@ function EditorLayout({
     },
     [session, commands],
   )
+  const comments = useComments({
+    session,
+    commands,
+    getSelection: () => selectionRef.current,
+    select,
+  })
 
   const toggleYaml = useCallback(() => {
     if (narrow) {
@@ -350,6 +357,7 @@ function EditorLayout({
           >
             YAML
           </button>
+          <CommentsButton ui={comments} />
           <button
             type="button"
             className="icon-button"
@@ -418,7 +426,9 @@ function EditorLayout({
               aria-label="Canvas"
               data-active={tab === 'canvas'}
             >
-              <Canvas session={session} selection={selection} onSelect={select} />
+              <CommentsContext.Provider value={comments}>
+                <Canvas session={session} selection={selection} onSelect={select} />
+              </CommentsContext.Provider>
             </section>
             {yamlVisible ? (
               <section className="pane pane-yaml" aria-label="YAML" data-active={tab === 'yaml'}>
@@ -432,6 +442,7 @@ function EditorLayout({
             >
               <Inspector session={session} selection={selection} onSelect={select} />
             </aside>
+            <CommentsPane ui={comments} session={session} selection={selection} onSelect={select} />
           </div>
         ) : (
           <div className="workspace center muted">Loading this device's copy…</div>
