@@ -9,8 +9,8 @@ import { Dialog } from '../app/dialog.js'
 import { navigate } from '../app/router.js'
 import { dbName } from '../collab/connection.js'
 import { offlineCache } from '../offline/cache.js'
+import { NewPipelineGallery, TemplateToggle, useTemplateMarks } from '../templates/index.js'
 import { useTheme } from '../theme/theme.js'
-import { newPipelineYaml } from './new-pipeline.js'
 import { formatDiagnostic, isYamlFile } from './yaml-files.js'
 
 interface ImportFailure {
@@ -33,6 +33,7 @@ export function PipelinesPage({ me, onSignOut }: { me: Me; onSignOut: () => void
   const [dragging, setDragging] = useState(false)
   const fileInput = useRef<HTMLInputElement>(null)
   const [theme, toggleTheme] = useTheme()
+  const templateMarks = useTemplateMarks()
 
   const refresh = useCallback(async () => {
     try {
@@ -246,15 +247,18 @@ export function PipelinesPage({ me, onSignOut }: { me: Me; onSignOut: () => void
                   {relativeTime(p.updatedAt)}
                 </time>
                 {p.role === 'owner' ? (
-                  <button
-                    type="button"
-                    className="danger-link"
-                    disabled={offline}
-                    aria-label={`Delete ${p.name}`}
-                    onClick={() => setToDelete(p)}
-                  >
-                    Delete
-                  </button>
+                  <span className="row-actions">
+                    <TemplateToggle pipeline={p} marks={templateMarks} disabled={offline} />
+                    <button
+                      type="button"
+                      className="danger-link"
+                      disabled={offline}
+                      aria-label={`Delete ${p.name}`}
+                      onClick={() => setToDelete(p)}
+                    >
+                      Delete
+                    </button>
+                  </span>
                 ) : (
                   <span />
                 )}
@@ -271,7 +275,7 @@ export function PipelinesPage({ me, onSignOut }: { me: Me; onSignOut: () => void
       ) : null}
 
       {creating ? (
-        <NewPipelineDialog
+        <NewPipelineGallery
           onClose={() => setCreating(false)}
           onCreated={(id) => navigate({ page: 'editor', pipelineId: id })}
         />
@@ -325,58 +329,6 @@ function ImportFailures({
         Dismiss
       </button>
     </section>
-  )
-}
-
-function NewPipelineDialog({
-  onClose,
-  onCreated,
-}: {
-  onClose: () => void
-  onCreated: (id: string) => void
-}) {
-  const [name, setName] = useState('untitled')
-  const [error, setError] = useState<string>()
-  const [busy, setBusy] = useState(false)
-  return (
-    <Dialog title="New pipeline" onClose={onClose}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault()
-          setBusy(true)
-          api
-            .createPipeline(newPipelineYaml(name))
-            .then(({ id }) => onCreated(id))
-            .catch((err: unknown) => {
-              setError(err instanceof Error ? err.message : String(err))
-              setBusy(false)
-            })
-        }}
-      >
-        <label className="field">
-          <span>Name</span>
-          <input
-            autoFocus
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            onFocus={(e) => e.target.select()}
-          />
-        </label>
-        {error ? (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        ) : null}
-        <div className="dialog-actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            Create
-          </button>
-        </div>
-      </form>
-    </Dialog>
   )
 }
 
