@@ -115,6 +115,7 @@ export class Relay {
   private readonly docs = new Map<string, DocState>()
   private readonly unloading = new Map<string, Promise<void>>()
   private readonly open = new Set<RelayConnection>()
+  private compactionLane: Promise<void> = Promise.resolve()
   private subscription: Promise<() => Promise<void>> | null = null
   private closing = false
   /** close() finished: the queue is abandoned. */
@@ -698,7 +699,9 @@ export class Relay {
   private compact(doc: DocState): Promise<void> {
     if (doc.compacting) return doc.compacting
     doc.rowsSinceCompaction = 0
-    const run = (async () => {
+    // One compaction at a time per process: a wave of evictions must not take every pooled
+    // connection (and the CPU for rendering YAML) away from the appends that acks wait on.
+    const run = this.compactionLane.then(async () => {
       try {
         await this.store.compact(doc.id, this.render)
         this.metrics.compactions.inc()
@@ -708,7 +711,8 @@ export class Relay {
       } finally {
         doc.compacting = null
       }
-    })()
+    })
+    this.compactionLane = run
     doc.compacting = run
     return run
   }

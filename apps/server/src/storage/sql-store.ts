@@ -367,28 +367,25 @@ export class SqlStore implements Store {
     const heads = new Map<string, number>()
     if (grouped.size === 0) return heads
     const ids = [...grouped.keys()].sort()
-    await this.#db.transaction(async (tx) => {
-      for (const id of ids) {
-        const updates = grouped.get(id) ?? []
-        // The row lock taken here is held until COMMIT: seqs are handed out in commit order.
-        const [row] = await tx.query<{ head_seq: unknown }>(
-          `update pipelines set head_seq = head_seq + $2, updated_at = now()
-           where id = $1 and deleted_at is null returning head_seq`,
-          [id, updates.length],
-        )
-        if (!row) {
-          this.#logger.warn('append to a missing or deleted pipeline dropped', {
-            pipelineId: id,
-            updates: updates.length,
-          })
-          continue
-        }
-        const head = num(row.head_seq)
-        await insertUpdates(tx, id, head - updates.length + 1, updates)
-        await tx.query('select pg_notify($1, $2)', [UPDATES_CHANNEL, `${id} ${head}`])
-        heads.set(id, head)
-      }
-    })
+    const appendTo = async (db: Queryable, id: string) => {
+      const updates = grouped.get(id) ?? []
+      const head = await appendStatement(db, id, updates)
+      if (head === null) {
+        this.#logger.warn('append to a missing or deleted pipeline dropped', {
+          pipelineId: id,
+          updates: updates.length,
+        })
+      } else heads.set(id, head)
+    }
+    const [only] = ids
+    if (ids.length === 1 && only !== undefined && grouped.get(only)!.length <= INSERT_CHUNK) {
+      // The common case, one document: one statement in its own transaction, one round trip.
+      await appendTo(this.#db, only)
+    } else {
+      await this.#db.transaction(async (tx) => {
+        for (const id of ids) await appendTo(tx, id)
+      })
+    }
     return heads
   }
 
@@ -471,6 +468,50 @@ export class SqlStore implements Store {
       logRows: num(row.log_rows),
     }
   }
+}
+
+/**
+ * Appends a pipeline's updates in one statement: bumping head_seq takes the row lock, which is
+ * held until the transaction commits, so seqs are handed out in commit order; the rows and the
+ * notification commit with it. Returns the new head, or null when the pipeline is missing or
+ * deleted. Large batches go through insertUpdates in chunks instead.
+ */
+async function appendStatement(
+  db: Queryable,
+  pipelineId: string,
+  updates: Uint8Array[],
+): Promise<number | null> {
+  if (updates.length > INSERT_CHUNK) {
+    const [row] = await db.query<{ head_seq: unknown }>(
+      `update pipelines set head_seq = head_seq + $2, updated_at = now()
+       where id = $1 and deleted_at is null returning head_seq`,
+      [pipelineId, updates.length],
+    )
+    if (!row) return null
+    const head = num(row.head_seq)
+    await insertUpdates(db, pipelineId, head - updates.length + 1, updates)
+    await db.query('select pg_notify($1, $2)', [UPDATES_CHANNEL, `${pipelineId} ${head}`])
+    return head
+  }
+  // Only placeholders and row offsets are generated here; every value is a bind parameter.
+  const params: Param[] = [pipelineId, updates.length, UPDATES_CHANNEL]
+  const rows = updates.map((data, i) => {
+    params.push(data)
+    return `($1::text, h.head_seq - $2::bigint + ${i + 1}, $${params.length}::bytea)`
+  })
+  const [row] = await db.query<{ head_seq: unknown }>(
+    `with h as (
+       update pipelines set head_seq = head_seq + $2::bigint, updated_at = now()
+       where id = $1::text and deleted_at is null returning head_seq
+     ), inserted as (
+       insert into pipeline_updates (pipeline_id, seq, data)
+       select v.pipeline_id, v.seq, v.data
+       from h cross join lateral (values ${rows.join(', ')}) as v(pipeline_id, seq, data)
+     )
+     select h.head_seq, pg_notify($3::text, $1::text || ' ' || h.head_seq::text) from h`,
+    params,
+  )
+  return row ? num(row.head_seq) : null
 }
 
 async function insertUpdates(
