@@ -66,10 +66,16 @@ export async function request(
 }
 
 function unreachable(server: string, error: unknown): CliError {
-  const e = error as { name?: unknown; message?: unknown; cause?: { code?: unknown } } | null
+  const e = error as {
+    name?: unknown
+    message?: unknown
+    cause?: { code?: unknown; message?: unknown }
+  } | null
   let why: string
   if (e?.name === 'TimeoutError') why = `no answer within ${TIMEOUT_MS / 1000} s`
+  // undici says only "fetch failed"; the cause has the reason (ECONNREFUSED, ENOTFOUND, bad port).
   else if (typeof e?.cause?.code === 'string') why = e.cause.code
+  else if (typeof e?.cause?.message === 'string') why = firstLine(e.cause.message)
   else why = firstLine(String(e?.message ?? error))
   return new CliError(
     `cannot reach the Weft server at ${server} (${why})`,
