@@ -37,7 +37,9 @@ export const StepCommentBadge = memo(function StepCommentBadge({
       }}
       onDoubleClick={(e) => e.stopPropagation()}
     >
-      <span aria-hidden="true">💬</span>
+      <svg width="9" height="9" viewBox="0 0 16 16" aria-hidden="true">
+        <path d="M1 1h14v10H6l-5 4z" fill="currentColor" />
+      </svg>
       {count}
     </button>
   )
