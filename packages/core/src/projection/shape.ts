@@ -8,7 +8,7 @@
  *   steps   Y.Map   step id → StepRecord: { parent, slot, order, fields | value, slots }
  *   source  Y.Text  the YAML text last imported: a formatting hint for export, never the truth
  *   layout  Y.Map   step id → { x, y }: canvas positions, shared, never exported
- *   notes   Y.Map   step id → Y.Array of comments: collaboration data, never exported
+ *   notes   Y.Map   comment threads (notes.ts) and per-step notes: collaboration data, never exported
  */
 import * as Y from 'yjs'
 import type { Path } from '../diagnostics.js'
