@@ -113,11 +113,14 @@ function lineReader(): Io['readLine'] {
         stdin.off('end', onEnd)
         stdin.off('error', onError)
         stdin.pause()
+        // A paused pipe still holds the process open; the command may be done with stdin.
+        ;(stdin as { unref?: () => void }).unref?.()
       }
       const onData = (chunk: string) => (cleanup(), resolve(chunk))
       const onEnd = () => (cleanup(), resolve(undefined))
       const onError = (error: Error) => (cleanup(), reject(error))
       stdin.setEncoding('utf8')
+      ;(stdin as { ref?: () => void }).ref?.()
       stdin.on('data', onData)
       stdin.once('end', onEnd)
       stdin.once('error', onError)
