@@ -133,6 +133,27 @@ describe('eviction', () => {
     }
   })
 
+  it('reopens a document that was unloaded with nothing to compact', async () => {
+    const server = await startRelayServer(real, { limits: { evictAfterMs: 20 } })
+    try {
+      const { id } = await server.pipeline()
+      const { token } = await server.user('editor')
+      // Opened and left without an edit: the unload has no compaction to wait for.
+      const a = connect(server, id, token)
+      await a.synced()
+      a.destroy()
+      await waitFor(async () => (await metricValue(server.metrics.evictions)) === 1, 'evicted')
+      const b = connect(server, id, token, { acks: true })
+      await b.synced()
+      b.doc.getText('source').insert(0, '# after the unload\n')
+      await waitFor(() => b.saved(), 'saved after reopening')
+      expect(sourceOf(await storedDoc(real, id))).toContain('# after the unload')
+      b.destroy()
+    } finally {
+      await server.close()
+    }
+  })
+
   it('never evicts a doc whose updates are not stored yet', async () => {
     const watched = new WatchedStore(real)
     const server = await startRelayServer(watched.store, {

@@ -682,17 +682,20 @@ export class Relay {
     }
     doc.phase = 'unloading'
     this.docs.delete(doc.id)
-    // A connection arriving now waits for this and then loads afresh (hocuspocus#971).
-    const unloaded = (async () => {
+    // A connection arriving now waits for this and then loads afresh (hocuspocus#971). The work
+    // starts after the entry is in the map: run inline, an unload with nothing to compact would
+    // finish (and delete its entry) before being registered, leaving a settled promise that
+    // acquire() would wait on forever.
+    const unloaded: Promise<void> = Promise.resolve().then(async () => {
       try {
         if (doc.compacting) await doc.compacting
         if (doc.rowsSinceCompaction > 0) await this.compact(doc)
       } finally {
         this.discard(doc)
         this.metrics.evictions.inc()
-        this.unloading.delete(doc.id)
+        if (this.unloading.get(doc.id) === unloaded) this.unloading.delete(doc.id)
       }
-    })()
+    })
     this.unloading.set(doc.id, unloaded)
   }
 
