@@ -45,9 +45,18 @@ export interface AwarenessLimits {
   outdatedMs: number
 }
 
+/** An accepted entry, as it is to be forwarded to the other connections. */
+export interface ForwardEntry {
+  clientId: number
+  clock: number
+  json: string
+  /** Same state as before, only a newer clock: the 15 s keep-alive every client sends. */
+  renewal: boolean
+}
+
 export interface AwarenessResult {
-  /** Entries to forward to every other connection (already encoded), or null for none. */
-  forward: Uint8Array | null
+  /** Entries to forward to every other connection. */
+  forward: ForwardEntry[]
   /** Entries dropped by policy. */
   rejected: number
 }
@@ -69,7 +78,7 @@ export class DocAwareness {
    * only entries that would really change another connection's state count as rejected.
    */
   apply(owner: AwarenessOwner, entries: readonly AwarenessEntry[], now: number): AwarenessResult {
-    const out: Out = []
+    const out: ForwardEntry[] = []
     let rejected = 0
     // The stock client's first awareness frame on a socket is its own state, alone.
     const announcement = owner.awarenessIds.size === 0 && entries.length === 1
@@ -119,6 +128,7 @@ export class DocAwareness {
           continue
         }
       }
+      const renewal = client !== undefined && json !== null && client.json === json
       if (client === undefined) {
         client = {
           owner,
@@ -137,9 +147,9 @@ export class DocAwareness {
         client.json = json
         client.updatedAt = now
       }
-      out.push({ clientId: entry.clientId, clock: client.outClock, json: json ?? 'null' })
+      out.push({ clientId: entry.clientId, clock: client.outClock, json: json ?? 'null', renewal })
     }
-    return { forward: out.length > 0 ? encodeAwarenessUpdate(out) : null, rejected }
+    return { forward: out, rejected }
   }
 
   /** The owner closed: removes its states; returns the removal to broadcast, or null. */

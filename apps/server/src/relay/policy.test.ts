@@ -249,6 +249,40 @@ describe('bounds and malformed input', () => {
     watcher.destroy()
   })
 
+  it('forwards a burst of presence changes as one batch, never echoing a state to its owner', async () => {
+    const { id } = await server.pipeline()
+    const { token } = await server.user('editor')
+    const mover = connect(server, id, token)
+    const watcher = connect(server, id, token)
+    await Promise.all([mover.synced(), watcher.synced()])
+    await waitFor(() => watcher.provider.awareness.getStates().has(mover.doc.clientID), 'presence')
+    const framesAt = (client: typeof watcher) => {
+      let count = 0
+      const handler = client.provider.messageHandlers[1]!
+      client.provider.messageHandlers[1] = (...args) => {
+        count++
+        handler(...args)
+      }
+      return () => count
+    }
+    const watcherFrames = framesAt(watcher)
+    const moverFrames = framesAt(mover)
+    for (let x = 0; x < 20; x++) mover.provider.awareness.setLocalStateField('cursor', { x, y: 0 })
+    await waitFor(
+      () =>
+        (watcher.provider.awareness.getStates().get(mover.doc.clientID) as any)?.cursor?.x === 19,
+      'last cursor position',
+    )
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    // Twenty changes arrive as a batch or two, not twenty frames.
+    expect(watcherFrames()).toBeLessThanOrEqual(3)
+    // The mover is sent nothing of its own (only the watcher's echo would come back, and that
+    // is dropped as stale).
+    expect(moverFrames()).toBe(0)
+    mover.destroy()
+    watcher.destroy()
+  })
+
   it('closes a slow consumer with 4508 and resyncs it on reconnect', async () => {
     const slowServer = await startRelayServer(store, { limits: { sendQueueBytes: 256 << 10 } })
     try {

@@ -9,12 +9,13 @@ import type { Metrics } from '../metrics/index.js'
 import { summarizeState } from '../pipelines/index.js'
 import type { RenderedPipeline } from '../storage/index.js'
 import { DocAwareness } from './awareness.js'
-import type { AwarenessOwner } from './awareness.js'
+import type { AwarenessOwner, ForwardEntry } from './awareness.js'
 import type { ClientMessage, RejectReason } from './protocol.js'
 import {
   decodeAwarenessUpdate,
   decodeClientMessage,
   encodeAwareness,
+  encodeAwarenessUpdate,
   encodePermissionDenied,
   encodeSaved,
   encodeSyncStep1,
@@ -82,6 +83,10 @@ export class DocState {
   applyStart = 0
   /** The remote apply running found structs waiting for missing dependencies. */
   remoteHadPending = false
+  /** Awareness entries waiting to be forwarded, latest per client id (see queueAwareness). */
+  readonly awarenessOut = new Map<number, ForwardEntry & { owner: RelayConnection }>()
+  awarenessTimer: unknown = null
+  awarenessDue = Infinity
   loaded!: Promise<boolean>
 
   constructor(
@@ -341,6 +346,8 @@ export class Relay {
     if (doc === null) return
     conn.doc = null
     doc.conns.delete(conn)
+    for (const [id, entry] of doc.awarenessOut)
+      if (entry.owner === conn) doc.awarenessOut.delete(id)
     const removal = doc.awareness.removeOwner(conn, this.timers.now())
     if (removal !== null) this.broadcast(doc, encodeAwareness(removal), null)
     this.scheduleEvict(doc)
@@ -432,7 +439,50 @@ export class Relay {
     const result = doc.awareness.apply(conn, entries, this.timers.now())
     if (result.rejected > 0)
       this.metrics.rejectedFrames.inc({ reason: 'awareness' }, result.rejected)
-    if (result.forward !== null) this.broadcast(doc, encodeAwareness(result.forward), conn)
+    if (result.forward.length > 0) this.queueAwareness(doc, conn, result.forward)
+  }
+
+  /**
+   * Presence is forwarded in batches: changes (a cursor moved) within `awarenessBatchMs`, pure
+   * keep-alives within `awarenessRenewalMs`. The stock y-websocket client sends back every
+   * awareness frame it receives, so each frame the server sends to N clients comes back N times;
+   * one frame per window instead of one per change keeps that echo from growing with the square
+   * of the number of people on a pipeline (bench/, 200 readers).
+   */
+  private queueAwareness(doc: DocState, owner: RelayConnection, entries: ForwardEntry[]): void {
+    let urgent = false
+    for (const entry of entries) {
+      doc.awarenessOut.set(entry.clientId, { ...entry, owner })
+      if (!entry.renewal) urgent = true
+    }
+    const delay = urgent ? this.limits.awarenessBatchMs : this.limits.awarenessRenewalMs
+    const due = this.timers.now() + delay
+    if (doc.awarenessTimer !== null) {
+      if (doc.awarenessDue <= due) return
+      this.timers.clearTimeout(doc.awarenessTimer)
+    }
+    doc.awarenessDue = due
+    doc.awarenessTimer = this.timers.setTimeout(() => this.flushAwareness(doc), delay)
+  }
+
+  private flushAwareness(doc: DocState): void {
+    if (doc.awarenessTimer !== null) this.timers.clearTimeout(doc.awarenessTimer)
+    doc.awarenessTimer = null
+    doc.awarenessDue = Infinity
+    const batch = [...doc.awarenessOut.values()]
+    doc.awarenessOut.clear()
+    if (batch.length === 0) return
+    let shared: Uint8Array | null = null
+    for (const conn of doc.conns) {
+      // Nobody is sent their own state back: the stock client would adopt the server's clock.
+      if (batch.some((e) => e.owner === conn)) {
+        const others = batch.filter((e) => e.owner !== conn)
+        if (others.length > 0) conn.send(encodeAwareness(encodeAwarenessUpdate(others)))
+      } else {
+        shared ??= encodeAwareness(encodeAwarenessUpdate(batch))
+        conn.send(shared)
+      }
+    }
   }
 
   private queryAwareness(conn: RelayConnection, doc: DocState): void {
@@ -652,6 +702,9 @@ export class Relay {
       else this.settle(item, new RelayError('NOT_FOUND', 'pipeline deleted or reset'))
     }
     this.queue = kept
+    if (doc.awarenessTimer !== null) this.timers.clearTimeout(doc.awarenessTimer)
+    doc.awarenessTimer = null
+    doc.awarenessOut.clear()
     doc.awareness.clear()
     doc.ydoc.destroy()
     if (wasReady) this.metrics.docsLoaded.dec()

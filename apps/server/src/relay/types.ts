@@ -53,6 +53,10 @@ export interface RelayLimits {
   preloadBytes: number
   awarenessClientsPerConnection: number
   awarenessStateBytes: number
+  /** Presence changes are forwarded in batches at most this old. */
+  awarenessBatchMs: number
+  /** Keep-alives (a state sent again unchanged) are forwarded in batches at most this old. */
+  awarenessRenewalMs: number
   /** States not renewed for this long are left out of snapshots (y-protocols' outdatedTimeout). */
   awarenessOutdatedMs: number
   /** Unload a document this long after its last connection left (at most 30 s). */
@@ -75,6 +79,8 @@ export const defaultLimits: RelayLimits = {
   preloadBytes: 4 << 20,
   awarenessClientsPerConnection: 4,
   awarenessStateBytes: 4096,
+  awarenessBatchMs: 50,
+  awarenessRenewalMs: 5_000,
   awarenessOutdatedMs: 30_000,
   evictAfterMs: 10_000,
   compactEvery: 500,
