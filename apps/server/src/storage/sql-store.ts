@@ -412,26 +412,47 @@ export class SqlStore implements Store {
     pipelineId: string,
     render: (state: Uint8Array) => RenderedPipeline,
   ): Promise<{ merged: number; headSeq: number }> {
+    // 1. Read without a lock, in one statement (one consistent snapshot). Appends commit in seq
+    //    order under the row lock, so the rows visible here are a gap-free prefix of the log.
+    const rows = await this.#db.query<{
+      snapshot: Uint8Array | null
+      snapshot_seq: unknown
+      head_seq: unknown
+      seq: unknown
+      data: Uint8Array | null
+    }>(
+      `select p.snapshot, p.snapshot_seq, p.head_seq, u.seq, u.data
+       from pipelines p
+       left join pipeline_updates u on u.pipeline_id = p.id and u.seq > p.snapshot_seq
+       where p.id = $1 and p.deleted_at is null
+       order by u.seq`,
+      [pipelineId],
+    )
+    const [head] = rows
+    if (!head) throw new StoreError('NOT_FOUND', 'No such pipeline.')
+    const headSeq = num(head.head_seq)
+    const log = rows.filter((r) => r.seq !== null && r.data !== null)
+    if (log.length === 0) return { merged: 0, headSeq }
+    const base = num(head.snapshot_seq)
+    const last = num(log[log.length - 1]?.seq)
+    // 2. Merge and render outside any transaction: rendering YAML costs milliseconds, and appends
+    //    to this pipeline would wait for the row lock all that time.
+    const state = mergeState([
+      ...(head.snapshot ? [head.snapshot] : []),
+      ...log.map((r) => r.data as Uint8Array),
+    ])
+    const text = render(state)
+    // 3. Swap in one short transaction, only if no one compacted meanwhile. A crash leaves the old
+    //    or the new state, never a mix. NO KEY: role changes (their foreign key takes KEY SHARE
+    //    on the row) need not wait for us.
     return this.#db.transaction(async (tx) => {
-      // The row lock waits for in-flight appends to this pipeline (they hold it) and blocks new
-      // ones until we commit, so every row with seq <= head_seq is visible below. NO KEY: role
-      // changes (their foreign key takes KEY SHARE on the row) need not wait for us.
-      const [row] = await tx.query<{ snapshot: Uint8Array | null; head_seq: unknown }>(
-        `select snapshot, head_seq from pipelines
+      const [row] = await tx.query<{ snapshot_seq: unknown }>(
+        `select snapshot_seq from pipelines
          where id = $1 and deleted_at is null for no key update`,
         [pipelineId],
       )
       if (!row) throw new StoreError('NOT_FOUND', 'No such pipeline.')
-      const headSeq = num(row.head_seq)
-      const log = await tx.query<{ seq: unknown; data: Uint8Array }>(
-        `select u.seq, u.data from pipeline_updates u join pipelines p on p.id = u.pipeline_id
-         where u.pipeline_id = $1 and u.seq > p.snapshot_seq order by u.seq`,
-        [pipelineId],
-      )
-      if (log.length === 0) return { merged: 0, headSeq }
-      const last = num(log[log.length - 1]?.seq)
-      const state = mergeState([...(row.snapshot ? [row.snapshot] : []), ...log.map((r) => r.data)])
-      const text = render(state)
+      if (num(row.snapshot_seq) !== base) return { merged: 0, headSeq }
       await tx.query(
         `update pipelines set snapshot = $2, snapshot_seq = $3, yaml = $4, name = $5,
            description = $6, search = $7

@@ -138,11 +138,13 @@ export interface Store {
     onReconnect?: () => void,
   ): Promise<() => Promise<void>>
   /**
-   * In one transaction (row locked FOR UPDATE): merge snapshot + all log rows, write the new
-   * snapshot with snapshot_seq = highest merged seq, refresh yaml/name/description/search from
-   * render(mergedState), delete the merged rows. A crash leaves the old or the new state, never
-   * a mix. Safe to run concurrently (the second one merges 0). StoreError 'NOT_FOUND' when the
-   * pipeline is missing or deleted. If render throws, nothing changes and the error propagates.
+   * Merges snapshot + the log rows committed so far (read without a lock) and renders them,
+   * then, in one short transaction with the row locked, writes the new snapshot with
+   * snapshot_seq = highest merged seq, refreshes yaml/name/description/search and deletes the
+   * merged rows, unless another compaction got there first (then it merges 0). Appends wait for
+   * the lock only during that swap, never during the render. A crash leaves the old or the new
+   * state, never a mix. StoreError 'NOT_FOUND' when the pipeline is missing or deleted. If
+   * render throws, nothing changes and the error propagates.
    */
   compact(
     pipelineId: string,
