@@ -154,6 +154,30 @@ describe('eviction', () => {
     }
   })
 
+  it('compacts a busy document once it goes quiet, not in the middle of the burst', async () => {
+    const server = await startRelayServer(real, {
+      limits: { compactEvery: 5, compactIdleMs: 1_000 },
+    })
+    try {
+      const { id } = await server.pipeline()
+      const { token } = await server.user('editor')
+      const a = connect(server, id, token, { acks: true })
+      await a.synced()
+      // 20 rows: four times the mark, below the hard cap of ten times.
+      for (let i = 0; i < 20; i++) {
+        a.doc.getText('source').insert(0, `<${i}>`)
+        await waitFor(() => a.saved(), `edit ${i} saved`)
+      }
+      await waitFor(async () => (await metricValue(server.metrics.compactions)) >= 1, 'compacted')
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      expect(await metricValue(server.metrics.compactions)).toBe(1)
+      expect((await real.storageSize(id)).logRows).toBe(0)
+      a.destroy()
+    } finally {
+      await server.close()
+    }
+  })
+
   it('never evicts a doc whose updates are not stored yet', async () => {
     const watched = new WatchedStore(real)
     const server = await startRelayServer(watched.store, {

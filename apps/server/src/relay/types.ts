@@ -61,8 +61,10 @@ export interface RelayLimits {
   awarenessOutdatedMs: number
   /** Unload a document this long after its last connection left (at most 30 s). */
   evictAfterMs: number
-  /** Compact a document's log after this many appended rows. */
+  /** Compact a document's log after this many appended rows, once it has been quiet for
+   *  `compactIdleMs` (or at once past ten times as many). */
   compactEvery: number
+  compactIdleMs: number
   /** Unpersisted bytes across all documents; past this, writers are closed with 4503. */
   commitQueueBytes: number
   /** Store retry backoff. */
@@ -84,6 +86,7 @@ export const defaultLimits: RelayLimits = {
   awarenessOutdatedMs: 30_000,
   evictAfterMs: 10_000,
   compactEvery: 500,
+  compactIdleMs: 2_000,
   commitQueueBytes: 64 << 20,
   retryBaseMs: 100,
   retryMaxMs: 5_000,
