@@ -23,21 +23,9 @@ import { createSyncRoute, createSyncSocketServer, parseProtocols, Subprotocol } 
 import type { Principal, RelayLimits, Timers } from './types.js'
 import type { Role } from './types.js'
 
-export const sampleYaml = (name: string, steps = 2): string =>
-  [
-    'workflow:',
-    `  name: ${name}`,
-    '  description: a test pipeline',
-    '  steps:',
-    ...Array.from({ length: steps }, (_, i) => [
-      `    - name: step_${i}`,
-      '      type: claude',
-      '      prompt:',
-      '        - type: static',
-      `          content: "do thing ${i}"`,
-    ]).flat(),
-    '',
-  ].join('\n')
+import { sampleYaml } from '../../test/support/docs.js'
+
+export { sampleYaml }
 
 export interface RelayServer {
   readonly url: string
