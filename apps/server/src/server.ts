@@ -82,6 +82,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
     logger,
     secureCookies: config.secureCookies,
     newId,
+    now,
     shippedTemplates: await loadShippedTemplates(
       config.templatesDir ?? shippedTemplatesDir,
       logger,

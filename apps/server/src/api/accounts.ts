@@ -1,12 +1,17 @@
-/** Accounts (minimal until the full account flows): sign-in, sign-out, API tokens, users. */
-import { Hono } from 'hono'
+/**
+ * Accounts: sign-in (rate limited), sign-out, password change, API tokens by password, users.
+ * Token management (list, create, revoke) is in `tokens.ts`.
+ */
+import { getConnInfo } from '@hono/node-server/conninfo'
+import { Hono, type Context } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
 import * as v from 'valibot'
 import { SESSION_COOKIE } from '../auth/index.js'
+import { LoginRateLimiter } from '../auth/rate-limit.js'
 import { isEmail } from '../config/index.js'
-import { StoreError } from '../storage/index.js'
+import { StoreError, type User } from '../storage/index.js'
 import { body, requireCaller, type ApiOptions, type Env } from './context.js'
-import { ApiError, errorCodes } from './errors.js'
+import { ApiError, errorBody, errorCodes } from './errors.js'
 
 const Credentials = v.object({
   email: v.pipe(v.string(), v.trim(), v.check(isEmail, 'must be an email address')),
@@ -17,6 +22,14 @@ const NewUser = v.object({
   password: v.pipe(v.string(), v.minLength(8, 'must be at least 8 characters'), v.maxLength(1024)),
   isAdmin: v.optional(v.boolean()),
 })
+const PasswordChange = v.object({
+  currentPassword: v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(1024)),
+  newPassword: v.pipe(
+    v.string(),
+    v.minLength(8, 'must be at least 8 characters'),
+    v.maxLength(1024),
+  ),
+})
 const TokenRequest = v.object({
   ...Credentials.entries,
   name: v.optional(v.pipe(v.string(), v.maxLength(100))),
@@ -26,11 +39,42 @@ export function accountRoutes(options: ApiOptions): Hono<Env> {
   const { auth } = options
   const app = new Hono<Env>()
   const signedIn = requireCaller(auth)
+  const limiter = new LoginRateLimiter(options.now)
+
+  /**
+   * The user with this email and password, counting failures per email and per client address;
+   * null with a 429 response when too many failed recently (the password is then not checked).
+   */
+  const signIn = async (
+    c: Context<Env>,
+    email: string,
+    password: string,
+  ): Promise<User | Response> => {
+    const address = clientAddress(c)
+    const wait = limiter.retryAfter(email, address)
+    if (wait > 0) {
+      return c.json(
+        errorBody(
+          errorCodes.RATE_LIMITED,
+          `Too many failed sign-ins; try again in ${wait} seconds`,
+        ),
+        429,
+        { 'Retry-After': String(wait) },
+      )
+    }
+    const user = await auth.checkPassword(email, password)
+    if (!user) {
+      limiter.failed(email, address)
+      throw new ApiError(401, errorCodes.INVALID_CREDENTIALS, 'Wrong email or password')
+    }
+    limiter.succeeded(email)
+    return user
+  }
 
   app.post('/api/auth/login', async (c) => {
     const { email, password } = await body(c, Credentials)
-    const user = await auth.checkPassword(email, password)
-    if (!user) throw new ApiError(401, errorCodes.INVALID_CREDENTIALS, 'Wrong email or password')
+    const user = await signIn(c, email, password)
+    if (user instanceof Response) return user
     const session = await auth.startSession(user.id)
     setCookie(c, SESSION_COOKIE, session.secret, {
       httpOnly: true,
@@ -51,9 +95,18 @@ export function accountRoutes(options: ApiOptions): Hono<Env> {
 
   app.post('/api/auth/token', async (c) => {
     const { email, password, name } = await body(c, TokenRequest)
-    const user = await auth.checkPassword(email, password)
-    if (!user) throw new ApiError(401, errorCodes.INVALID_CREDENTIALS, 'Wrong email or password')
+    const user = await signIn(c, email, password)
+    if (user instanceof Response) return user
     return c.json({ token: await auth.issueToken(user.id, name ?? 'api') }, 201)
+  })
+
+  app.post('/api/auth/password', signedIn, async (c) => {
+    const { currentPassword, newPassword } = await body(c, PasswordChange)
+    const { user, credential } = c.get('caller')
+    if (!(await auth.changePassword(user, currentPassword, newPassword, credential))) {
+      throw new ApiError(403, errorCodes.WRONG_PASSWORD, 'The current password is wrong')
+    }
+    return c.body(null, 204)
   })
 
   app.get('/api/me', signedIn, (c) => c.json(publicUser(c.get('caller').user)))
@@ -74,6 +127,15 @@ export function accountRoutes(options: ApiOptions): Hono<Env> {
   })
 
   return app
+}
+
+/** The peer's address as the socket sees it (no proxy headers: they are the client's to forge). */
+function clientAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown'
+  } catch {
+    return 'unknown'
+  }
 }
 
 export function publicUser(user: { id: string; email: string; isAdmin: boolean }) {

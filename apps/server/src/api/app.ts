@@ -9,6 +9,7 @@ import { requireCaller, type ApiOptions, type Env } from './context.js'
 import { ApiError, errorBody, errorCodes, handleError } from './errors.js'
 import { pipelineRoutes } from './pipelines.js'
 import { templateRoutes } from './templates.js'
+import { tokenRoutes } from './tokens.js'
 
 const MAX_BODY_BYTES = 5 * 1024 * 1024
 const BODY_TYPES = new Set([
@@ -64,5 +65,6 @@ export function createApi(options: ApiOptions): Hono<Env> {
   app.route('/', accountRoutes(options))
   app.route('/', pipelineRoutes(options))
   app.route('/', templateRoutes(options))
+  app.route('/', tokenRoutes(options))
   return app
 }

@@ -32,6 +32,8 @@ export interface ApiOptions {
   readonly logger: Logger
   readonly secureCookies: boolean
   readonly newId: () => string
+  /** The clock (injected, so tests can move it): token expiry and login rate limits. */
+  readonly now: () => Date
   /** The templates shipped with Weft, read at start-up. */
   readonly shippedTemplates: readonly ShippedTemplate[]
 }

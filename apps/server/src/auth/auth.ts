@@ -4,6 +4,7 @@
  * (`weft-token.<token>`), because browsers cannot set headers on a WebSocket and a token in the
  * URL would end up in proxy logs.
  */
+import { createHash } from 'node:crypto'
 import type { CredentialKind, Store, User } from '../storage/index.js'
 import type { Logger } from '../logging/index.js'
 import {
@@ -23,6 +24,19 @@ export interface Credential {
   readonly kind: CredentialKind
   /** SHA-256 of the secret; the secret itself is never kept. */
   readonly hash: string
+}
+
+/** An API token as its owner sees it: a public id derived from the hash, never the hash. */
+export interface PublicToken {
+  id: string
+  name: string
+  createdAt: Date
+  expiresAt: Date | null
+}
+
+/** A token's public id: a hash of its hash, so it reveals nothing that could be looked up. */
+export function tokenId(hash: string): string {
+  return createHash('sha256').update(`weft-token-id:${hash}`).digest('base64url').slice(0, 22)
 }
 
 export interface Caller {
@@ -112,6 +126,39 @@ export class Auth {
       expiresAt,
     })
     return secret
+  }
+
+  /** The user's live API tokens, each with its public id; never the secret or its hash. */
+  async listTokens(userId: string): Promise<PublicToken[]> {
+    const tokens = await this.options.store.listTokens(userId, this.options.now())
+    return tokens.map(({ hash, ...rest }) => ({ id: tokenId(hash), ...rest }))
+  }
+
+  /** Revokes the user's live token with this public id; false when they have none such. */
+  async revokeToken(userId: string, id: string): Promise<boolean> {
+    const tokens = await this.options.store.listTokens(userId, this.options.now())
+    const found = tokens.find((t) => tokenId(t.hash) === id)
+    return found ? this.revoke({ kind: 'token', hash: found.hash }) : false
+  }
+
+  /**
+   * Sets a new password when `currentPassword` is right (false otherwise), then ends every other
+   * session of the user: `keep` (the caller's own session) stays. API tokens are left alone.
+   */
+  async changePassword(
+    user: User,
+    currentPassword: string,
+    newPassword: string,
+    keep: Credential,
+  ): Promise<boolean> {
+    if (!(await this.checkPassword(user.email, currentPassword))) return false
+    await this.options.store.setPasswordHash(user.id, await hashPassword(newPassword))
+    await this.options.store.revokeSessions(
+      user.id,
+      this.options.now(),
+      keep.kind === 'session' ? keep.hash : undefined,
+    )
+    return true
   }
 
   async revoke(credential: Credential): Promise<boolean> {

@@ -7,6 +7,7 @@ export type {
   Role,
   Store,
   StoredDocument,
+  TokenInfo,
   User,
 } from './store.js'
 export type { StoreErrorCode } from './errors.js'

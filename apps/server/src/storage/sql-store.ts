@@ -11,6 +11,7 @@ import type {
   Role,
   Store,
   StoredDocument,
+  TokenInfo,
   User,
 } from './store.js'
 import { SqlTemplateStore } from './templates.js'
@@ -181,6 +182,45 @@ export class SqlStore implements Store {
     const roles: Array<Role | null> = items.map(() => null)
     for (const row of rows) roles[num(row.i)] = row.role ?? null
     return roles
+  }
+
+  async listTokens(userId: string, now: Date): Promise<TokenInfo[]> {
+    const rows = await this.#db.query<{
+      hash: string
+      name: string | null
+      created_at: Date
+      expires_at: Date | null
+    }>(
+      `select hash, name, created_at, expires_at from credentials
+       where user_id = $1 and kind = 'token' and revoked_at is null
+         and (expires_at is null or expires_at > $2)
+       order by created_at desc, hash`,
+      [userId, now],
+    )
+    return rows.map((r) => ({
+      hash: r.hash,
+      name: r.name ?? '',
+      createdAt: new Date(r.created_at),
+      expiresAt: r.expires_at === null ? null : new Date(r.expires_at),
+    }))
+  }
+
+  async revokeSessions(userId: string, now: Date, exceptHash?: string): Promise<number> {
+    const rows = await this.#db.query(
+      `update credentials set revoked_at = $2
+       where user_id = $1 and kind = 'session' and revoked_at is null and hash <> $3
+       returning hash`,
+      [userId, now, exceptHash ?? ''],
+    )
+    return rows.length
+  }
+
+  async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    const rows = await this.#db.query(
+      'update users set password_hash = $2 where id = $1 returning id',
+      [userId, passwordHash],
+    )
+    if (rows.length === 0) throw new StoreError('NOT_FOUND', 'No such user.')
   }
 
   // ---- pipelines ----

@@ -22,6 +22,14 @@ export interface PipelineInfo {
 
 export type CredentialKind = 'session' | 'token'
 
+/** An API token as its owner may see it; `hash` stays on the server. */
+export interface TokenInfo {
+  hash: string
+  name: string
+  createdAt: Date
+  expiresAt: Date | null
+}
+
 /** The snapshot (if any) first, then the log entries in seq order. */
 export interface StoredDocument {
   epoch: string
@@ -75,6 +83,12 @@ export interface Store {
     items: ReadonlyArray<{ kind: CredentialKind; hash: string; pipelineId: string }>,
     now: Date,
   ): Promise<Array<Role | null>>
+  /** The user's live (not revoked, not expired) API tokens, newest first. */
+  listTokens(userId: string, now: Date): Promise<TokenInfo[]>
+  /** Revokes the user's live sessions except `exceptHash`; returns how many. */
+  revokeSessions(userId: string, now: Date, exceptHash?: string): Promise<number>
+  /** StoreError 'NOT_FOUND' when the user does not exist. */
+  setPasswordHash(userId: string, passwordHash: string): Promise<void>
 
   // pipelines
   /**

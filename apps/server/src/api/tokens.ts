@@ -1,0 +1,71 @@
+/**
+ * Personal API tokens: list, create (the secret is shown once), revoke. A token is named by a
+ * public id derived from its hash; the secret and the hash never leave the server. Revoking one
+ * closes its open sockets with 4403 at the next access sweep (≤ WEFT_ACCESS_RECHECK_MS).
+ */
+import { Hono } from 'hono'
+import * as v from 'valibot'
+import { hashSecret, tokenId } from '../auth/index.js'
+import { body, requireCaller, type ApiOptions, type Env } from './context.js'
+import { ApiError, errorCodes } from './errors.js'
+
+const DAY_MS = 24 * 60 * 60 * 1000
+const TOKEN_ID = /^[A-Za-z0-9_-]{1,64}$/
+
+const NewToken = v.object({
+  name: v.pipe(
+    v.string(),
+    v.trim(),
+    v.minLength(1, 'must not be empty'),
+    v.maxLength(100, 'must be at most 100 characters'),
+  ),
+  expiresInDays: v.optional(
+    v.pipe(
+      v.number(),
+      v.integer('must be a whole number of days'),
+      v.minValue(1, 'must be at least 1'),
+      v.maxValue(3650, 'must be at most 3650'),
+    ),
+  ),
+})
+
+export function tokenRoutes(options: ApiOptions): Hono<Env> {
+  const { auth, now } = options
+  const app = new Hono<Env>()
+  app.use('/api/tokens', requireCaller(auth))
+  app.use('/api/tokens/*', requireCaller(auth))
+
+  app.get('/api/tokens', async (c) => {
+    const tokens = await auth.listTokens(c.get('caller').user.id)
+    return c.json(
+      tokens.map((t) => ({
+        id: t.id,
+        name: t.name,
+        createdAt: t.createdAt.toISOString(),
+        expiresAt: t.expiresAt?.toISOString() ?? null,
+      })),
+    )
+  })
+
+  app.post('/api/tokens', async (c) => {
+    const { name, expiresInDays } = await body(c, NewToken)
+    const expiresAt =
+      expiresInDays === undefined ? null : new Date(now().getTime() + expiresInDays * DAY_MS)
+    const token = await auth.issueToken(c.get('caller').user.id, name, expiresAt)
+    return c.json(
+      { id: tokenId(hashSecret(token)), token, name, expiresAt: expiresAt?.toISOString() ?? null },
+      201,
+    )
+  })
+
+  app.delete('/api/tokens/:id', async (c) => {
+    const id = c.req.param('id')
+    // Someone else's token, a revoked one and a made-up id all look the same: 404.
+    if (!TOKEN_ID.test(id) || !(await auth.revokeToken(c.get('caller').user.id, id))) {
+      throw new ApiError(404, errorCodes.TOKEN_NOT_FOUND, 'No such token')
+    }
+    return c.body(null, 204)
+  })
+
+  return app
+}
