@@ -8,6 +8,7 @@ import { accountRoutes } from './accounts.js'
 import { requireCaller, type ApiOptions, type Env } from './context.js'
 import { ApiError, errorBody, errorCodes, handleError } from './errors.js'
 import { pipelineRoutes } from './pipelines.js'
+import { searchRoutes } from './search.js'
 import { templateRoutes } from './templates.js'
 import { tokenRoutes } from './tokens.js'
 
@@ -65,6 +66,7 @@ export function createApi(options: ApiOptions): Hono<Env> {
   app.route('/', accountRoutes(options))
   app.route('/', pipelineRoutes(options))
   app.route('/', templateRoutes(options))
+  app.route('/', searchRoutes(options))
   app.route('/', tokenRoutes(options))
   return app
 }

@@ -11,6 +11,8 @@ export interface PipelineSummary {
   readonly name: string
   readonly description: string
   readonly search: string
+  /** The distinct `type` of each top-level step, for the search filter. */
+  readonly stepTypes: readonly string[]
 }
 
 /** Keys whose string values people search for: names, descriptions and prompt text. */
@@ -35,6 +37,7 @@ export function summarizeDocument(doc: Y.Doc): PipelineSummary {
     name: typeof workflow.name === 'string' ? workflow.name : '',
     description: typeof workflow.description === 'string' ? workflow.description : '',
     search: words.join('\n'),
+    stepTypes: stepTypes(workflow.steps),
   }
 }
 
@@ -47,6 +50,15 @@ export function summarizeState(state: Uint8Array): PipelineSummary {
   } finally {
     doc.destroy()
   }
+}
+
+function stepTypes(steps: unknown): string[] {
+  const types = new Set<string>()
+  if (Array.isArray(steps)) {
+    for (const step of steps)
+      if (isRecord(step) && typeof step.type === 'string') types.add(step.type)
+  }
+  return [...types]
 }
 
 function collect(value: unknown, key: string | undefined, out: string[]): void {

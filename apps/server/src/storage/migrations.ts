@@ -74,6 +74,24 @@ export const migrations: readonly Migration[] = [
     name: 'team templates',
     statements: [`alter table pipelines add column is_template boolean not null default false`],
   },
+  {
+    version: 4,
+    name: 'search: weighted vector and step types',
+    statements: [
+      // Name above description above step names and prompt text. Still a generated column, so
+      // it stays maintained wherever name, description and search are written.
+      `drop index if exists pipelines_search_idx`,
+      `alter table pipelines drop column search_vector`,
+      `alter table pipelines add column search_vector tsvector generated always as (
+        setweight(to_tsvector('simple'::regconfig, name), 'A') ||
+        setweight(to_tsvector('simple'::regconfig, description), 'B') ||
+        setweight(to_tsvector('simple'::regconfig, search), 'C')
+      ) stored`,
+      `create index pipelines_search_idx on pipelines using gin (search_vector)`,
+      `alter table pipelines add column step_types text[] not null default '{}'`,
+      `create index pipelines_step_types_idx on pipelines using gin (step_types)`,
+    ],
+  },
 ]
 
 /** An arbitrary constant that names "weft schema migration" among advisory locks. */

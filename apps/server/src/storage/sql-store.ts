@@ -14,6 +14,7 @@ import type {
   TokenInfo,
   User,
 } from './store.js'
+import { SqlSearchStore } from './search.js'
 import { SqlTemplateStore } from './templates.js'
 
 /** The NOTIFY channel; the payload is `${pipelineId} ${headSeq}`. */
@@ -59,6 +60,10 @@ const toPipeline = (row: PipelineRow): PipelineInfo => ({
 /** bigint columns come back as string (postgres.js) or number/bigint (PGlite). */
 const num = (value: unknown): number => Number(value)
 
+/** A text[] bound as one JSON-array parameter (the Param type has no arrays). */
+const STEP_TYPES_PARAM = (n: number) =>
+  `array(select jsonb_array_elements_text($${n}::text::jsonb))`
+
 const PIPELINE_COLUMNS = `p.id, p.name, p.description, a.role, p.epoch, p.created_at, p.updated_at`
 
 export class SqlStore implements Store {
@@ -66,10 +71,12 @@ export class SqlStore implements Store {
   readonly #db: Db
   readonly #logger: Logger
   readonly templates: SqlTemplateStore
+  readonly search: SqlSearchStore
 
   constructor(db: Db, logger: Logger) {
     this.#db = db
     this.templates = new SqlTemplateStore(db)
+    this.search = new SqlSearchStore(db)
     this.kind = db.kind
     this.#logger = logger
   }
@@ -234,13 +241,14 @@ export class SqlStore implements Store {
     state: Uint8Array
     yaml: string
     search: string
+    stepTypes?: readonly string[]
   }): Promise<void> {
     try {
       await this.#db.transaction(async (tx) => {
         const rows = await tx.query(
           `insert into pipelines (id, owner_id, name, description, epoch, snapshot, snapshot_seq,
-             head_seq, yaml, search)
-           values ($1, $2, $3, $4, $5, $6, 0, 0, $7, $8)
+             head_seq, yaml, search, step_types)
+           values ($1, $2, $3, $4, $5, $6, 0, 0, $7, $8, ${STEP_TYPES_PARAM(9)})
            on conflict (id) do nothing returning id`,
           [
             input.id,
@@ -251,6 +259,7 @@ export class SqlStore implements Store {
             input.state,
             input.yaml,
             input.search,
+            JSON.stringify(input.stepTypes ?? []),
           ],
         )
         if (rows.length === 0) throw new StoreError('CONFLICT', 'A pipeline with this id exists.')
@@ -495,9 +504,18 @@ export class SqlStore implements Store {
       if (num(row.snapshot_seq) !== base) return { merged: 0, headSeq }
       await tx.query(
         `update pipelines set snapshot = $2, snapshot_seq = $3, yaml = $4, name = $5,
-           description = $6, search = $7
+           description = $6, search = $7, step_types = ${STEP_TYPES_PARAM(8)}
          where id = $1`,
-        [pipelineId, state, last, text.yaml, text.name, text.description, text.search],
+        [
+          pipelineId,
+          state,
+          last,
+          text.yaml,
+          text.name,
+          text.description,
+          text.search,
+          JSON.stringify(text.stepTypes ?? []),
+        ],
       )
       await tx.query('delete from pipeline_updates where pipeline_id = $1 and seq <= $2', [
         pipelineId,

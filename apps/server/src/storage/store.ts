@@ -1,4 +1,5 @@
 import type { Logger } from '../logging/index.js'
+import type { SearchStore } from './search.js'
 import type { TemplateStore } from './templates.js'
 
 export type Role = 'owner' | 'editor' | 'viewer'
@@ -47,12 +48,16 @@ export interface RenderedPipeline {
   name: string
   description: string
   search: string
+  /** The step types, for the search filter (`step_types`). */
+  stepTypes?: readonly string[]
 }
 
 export interface Store {
   readonly kind: 'postgres' | 'pglite'
   /** Team templates (pipelines marked as templates): `templates.ts`. */
   readonly templates: TemplateStore
+  /** Full-text search over the pipelines a user has a role on: `search.ts`. */
+  readonly search: SearchStore
   close(): Promise<void>
 
   // users
@@ -105,6 +110,7 @@ export interface Store {
     state: Uint8Array
     yaml: string
     search: string
+    stepTypes?: readonly string[]
   }): Promise<void>
   /** Pipelines the user has any role on, newest updated first, not deleted. */
   listPipelines(userId: string): Promise<PipelineInfo[]>
