@@ -1,3 +1,5 @@
+// First, so that these requests start before the rest of the bundle is evaluated.
+import './preload-startup.js'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './app/app.js'

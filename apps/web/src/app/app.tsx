@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import { api, ApiError } from '../api/client.js'
 import type { Me } from '../api/client.js'
+import { dropPreloaded, takePreloaded } from '../api/preload.js'
 import { SignInPage } from '../auth/sign-in-page.js'
 import { EditorPage } from '../editor/editor-page.js'
 import { offlineCache } from '../offline/cache.js'
@@ -24,7 +25,8 @@ export function App() {
 
   const loadMe = useCallback(async () => {
     try {
-      const me = await api.me()
+      // main.tsx started the first request before the app's code ran.
+      const me = await (takePreloaded<Me>('me') ?? api.me())
       offlineCache.setMe(me)
       setAuth({ state: 'signed-in', me })
     } catch (e) {
@@ -33,6 +35,7 @@ export function App() {
         const cached = offlineCache.me()
         setAuth(cached ? { state: 'signed-in', me: cached } : { state: 'signed-out' })
       } else {
+        dropPreloaded()
         offlineCache.setMe(undefined)
         setAuth({ state: 'signed-out' })
       }

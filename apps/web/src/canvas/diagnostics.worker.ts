@@ -1,5 +1,5 @@
 /** Validates exported YAML off the main thread (a 1,000-step pipeline takes a few hundred ms). */
-import { validateYaml } from '@weft/core'
+import { validateYaml, type Diagnostic } from '@weft/core'
 
 export interface DiagnosticsRequest {
   readonly seq: number
@@ -8,11 +8,8 @@ export interface DiagnosticsRequest {
 
 export interface DiagnosticsReply {
   readonly seq: number
-  readonly diagnostics: readonly {
-    readonly severity: string
-    readonly message: string
-    readonly path: readonly (string | number)[]
-  }[]
+  /** Core's diagnostics as they are (plain data), for the inspector and the YAML linter too. */
+  readonly diagnostics: readonly Diagnostic[]
 }
 
 const ctx = self as unknown as {
@@ -23,11 +20,7 @@ const ctx = self as unknown as {
 ctx.onmessage = (e) => {
   let diagnostics: DiagnosticsReply['diagnostics'] = []
   try {
-    diagnostics = validateYaml(e.data.text).diagnostics.map((d) => ({
-      severity: d.severity,
-      message: d.message,
-      path: d.path,
-    }))
+    diagnostics = validateYaml(e.data.text).diagnostics
   } catch {
     // validation reports rather than throws; nothing to show if it ever does
   }

@@ -3,9 +3,9 @@
  * elsewhere) never re-derives the graph, and a pipeline change re-derives it once per render.
  */
 import * as Y from 'yjs'
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
+import { useMemo, useState, useSyncExternalStore } from 'react'
 import { docKeys, exportYaml, validateYaml } from '@weft/core'
-import type { DiagnosticsReply } from './diagnostics.worker'
+import { useDocDiagnostics } from '../editor/diagnostics'
 import type { StepDiagnostics } from './flow'
 import type { XY } from './layout'
 import { deriveModel, isRecord, type CanvasModel } from './model'
@@ -152,70 +152,26 @@ export function stepDiagnostics(
   return groupDiagnostics(validateYaml(exportYaml(doc)).diagnostics, model, previous)
 }
 
-let worker: Worker | null | undefined
-let seq = 0
-const waiting = new Map<number, (d: DiagnosticsReply['diagnostics']) => void>()
-
-function diagnosticsWorker(): Worker | null {
-  if (worker !== undefined) return worker
-  worker = null
-  try {
-    if (typeof Worker === 'function' && typeof window !== 'undefined' && !('happyDOM' in window)) {
-      const w = new Worker(new URL('./diagnostics.worker.ts', import.meta.url), { type: 'module' })
-      w.onmessage = (e: MessageEvent<DiagnosticsReply>) => {
-        waiting.get(e.data.seq)?.(e.data.diagnostics)
-        waiting.delete(e.data.seq)
-      }
-      w.onerror = () => {
-        worker = null
-        for (const [k, cb] of waiting) {
-          waiting.delete(k)
-          cb([])
-        }
-      }
-      worker = w
-    }
-  } catch {
-    worker = null
-  }
-  return worker
-}
-
 /**
- * Step diagnostics for the badges, computed shortly after each pipeline change (never on
- * position-only changes): the export is taken here, validated in a worker when there is one.
+ * Step diagnostics for the badges, from the document's one shared validation (see
+ * editor/diagnostics.ts: once per pipeline version, in a worker when there is one; never on
+ * position-only changes). They are grouped when a new result arrives, with the model of that
+ * render, so a result is never grouped against a model it was not made for (entries that did not
+ * change keep their object).
  */
 export function useDiagnostics(
   doc: Y.Doc,
   model: CanvasModel,
-  delayMs = 250,
 ): ReadonlyMap<string, StepDiagnostics> {
-  const [diagnostics, setDiagnostics] = useState(EMPTY_DIAGNOSTICS)
-  const prev = useRef(diagnostics)
-  useEffect(() => {
-    let cancelled = false
-    const apply = (list: readonly PlainDiagnostic[]) => {
-      if (cancelled) return
-      prev.current = groupDiagnostics(list, model, prev.current)
-      setDiagnostics(prev.current)
-    }
-    const t = setTimeout(() => {
-      try {
-        const text = exportYaml(doc)
-        const w = diagnosticsWorker()
-        if (w) {
-          const id = ++seq
-          waiting.set(id, apply)
-          w.postMessage({ seq: id, text })
-        } else apply(validateYaml(text).diagnostics)
-      } catch {
-        // validation never throws on user input; a broken doc just shows no badges
-      }
-    }, delayMs)
-    return () => {
-      cancelled = true
-      clearTimeout(t)
-    }
-  }, [doc, model, delayMs])
-  return diagnostics
+  const result = useDocDiagnostics(doc)
+  const [state, setState] = useState(() => ({
+    result,
+    grouped: groupDiagnostics(result.diagnostics, model),
+  }))
+  if (state.result !== result) {
+    const next = { result, grouped: groupDiagnostics(result.diagnostics, model, state.grouped) }
+    setState(next)
+    return next.grouped
+  }
+  return state.grouped
 }

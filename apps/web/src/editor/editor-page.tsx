@@ -4,9 +4,18 @@
  * tablet widths one pane at a time behind tabs.
  */
 import { exportYaml } from '@weft/core'
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
+import {
+  startTransition,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+} from 'react'
 import type * as Y from 'yjs'
 import { api, ApiError } from '../api/client.js'
+import { takePreloaded } from '../api/preload.js'
 import type { Me, PipelineMeta } from '../api/client.js'
 import { useMediaQuery } from '../app/use-media-query.js'
 import { Avatars } from '../collab/avatars.js'
@@ -24,7 +33,7 @@ import { offlineCache } from '../offline/cache.js'
 import { toggleTheme } from '../theme/theme.js'
 import { dispatchShortcut, EditorCommands, EditorCommandsContext, formatKeys } from './commands.js'
 import { createEditorSession } from './create-session.js'
-import { Canvas, Inspector, YamlPane } from './panes.js'
+import { Canvas, Inspector, nextFrame, YamlPane } from './panes.js'
 import type { EditorSession } from './session.js'
 
 type Tab = 'canvas' | 'yaml' | 'inspector'
@@ -53,7 +62,11 @@ export function EditorPage({
   useEffect(() => {
     let live = true
     setMetaError(undefined)
-    api.getPipeline(pipelineId).then(
+    // main.tsx starts this request before the app's code runs; later ones (retries) ask again.
+    const request =
+      (generation === 0 ? takePreloaded<PipelineMeta>(`pipeline:${pipelineId}`) : undefined) ??
+      api.getPipeline(pipelineId)
+    request.then(
       (m) => {
         if (!live) return
         offlineCache.setPipeline(m)
@@ -310,6 +323,22 @@ function EditorLayout({
     return () => window.removeEventListener('keydown', onKey)
   }, [commands, overlay])
 
+  // The YAML pane and the inspector mount once the canvas has painted (a frame, then a
+  // transition), so that building them never delays the first interaction with the canvas.
+  const [sidePanes, setSidePanes] = useState(false)
+  const haveSession = session !== undefined
+  useEffect(() => {
+    if (!haveSession || sidePanes) return
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => startTransition(() => setSidePanes(true)), 0)
+    })
+    return () => {
+      cancelAnimationFrame(frame)
+      if (timer !== undefined) clearTimeout(timer)
+    }
+  }, [haveSession, sidePanes])
+
   const closeOverlay = useCallback(() => setOverlay(undefined), [])
   const yamlVisible = narrow || showYaml
   const closed = state.closed
@@ -432,7 +461,16 @@ function EditorLayout({
             </section>
             {yamlVisible ? (
               <section className="pane pane-yaml" aria-label="YAML" data-active={tab === 'yaml'}>
-                <YamlPane session={session} selection={selection} onSelect={select} />
+                {sidePanes ? (
+                  <YamlPane
+                    session={session}
+                    selection={selection}
+                    onSelect={select}
+                    active={!narrow || tab === 'yaml'}
+                    // One export per frame however many transactions arrive (the first sync).
+                    schedule={nextFrame}
+                  />
+                ) : null}
               </section>
             ) : null}
             <aside
@@ -440,7 +478,9 @@ function EditorLayout({
               aria-label="Inspector"
               data-active={tab === 'inspector'}
             >
-              <Inspector session={session} selection={selection} onSelect={select} />
+              {sidePanes ? (
+                <Inspector session={session} selection={selection} onSelect={select} />
+              ) : null}
             </aside>
             <CommentsPane ui={comments} session={session} selection={selection} onSelect={select} />
           </div>

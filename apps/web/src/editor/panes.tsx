@@ -12,4 +12,4 @@ export interface PaneProps {
 
 export { Canvas } from '../canvas/index.js'
 export { Inspector } from '../inspector/index.js'
-export { YamlPane } from '../yaml-pane/index.js'
+export { nextFrame, YamlPane } from '../yaml-pane/index.js'

@@ -5,17 +5,16 @@
  * through core's operations with the session's origin.
  */
 import {
-  exportYaml,
   getStepType,
   readPipeline,
-  validateYaml,
   workflowFields,
   type Diagnostic,
   type FieldSpec,
   type PipelineView,
 } from '@weft/core'
-import { useDeferredValue, useMemo, useSyncExternalStore, type ReactElement } from 'react'
+import { useMemo, useSyncExternalStore, type ReactElement } from 'react'
 import type * as Y from 'yjs'
+import { useDocDiagnostics } from '../editor/diagnostics'
 import type { EditorSession } from '../editor/session'
 import { pipelineTypes, touchesPipeline } from '../yaml-pane/doc-changes'
 import { isPlainObject } from './controls'
@@ -72,12 +71,9 @@ const baseFields: readonly FieldSpec[] = getStepType('claude')!.fields.filter(
 export function Inspector({ session, selection, onSelect }: InspectorProps): ReactElement {
   const version = useDocVersion(session.doc)
   const view = useMemo(() => readPipeline(session.doc), [session.doc, version])
-  // Validation is the slow part: let typing stay ahead of it.
-  const lintVersion = useDeferredValue(version)
-  const diagnostics = useMemo(
-    () => validateYaml(exportYaml(session.doc)).diagnostics,
-    [session.doc, lintVersion],
-  )
+  // Validation is the slow part: the document's one shared validation, off the main thread in
+  // the browser (so typing stays ahead of it), shared with the canvas and the YAML linter.
+  const diagnostics = useDocDiagnostics(session.doc).diagnostics
 
   let body: ReactElement
   if (selection.length === 0) {

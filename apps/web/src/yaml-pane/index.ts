@@ -1,4 +1,4 @@
-export { YamlPane, remoteChange, type YamlPaneProps } from './yaml-pane'
+export { nextFrame, YamlPane, remoteChange, type YamlPaneProps } from './yaml-pane'
 export { stepAt, stepRanges, rangeOf, type StepRange } from './step-ranges'
 export { diffText, type TextChange } from './text-diff'
 export { pipelineTypes, touchesPipeline } from './doc-changes'

@@ -4,6 +4,7 @@
  */
 import type { Diagnostic as CmDiagnostic } from '@codemirror/lint'
 import { validateYaml, type Diagnostic } from '@weft/core'
+import type { DocDiagnostics } from '../editor/diagnostics'
 import { lineStartsOf } from './step-ranges'
 
 export function toLintDiagnostics(
@@ -32,4 +33,14 @@ export function toLintDiagnostics(
 /** The lint source of the YAML pane: pipeline_ex's verdict plus the run-time lint. */
 export function lintYaml(text: string): CmDiagnostic[] {
   return toLintDiagnostics(text, validateYaml(text).diagnostics)
+}
+
+/**
+ * The same, reusing the document's shared validation (editor/diagnostics.ts) when the pane shows
+ * the export it validated, which is all the time except while local edits are unapplied.
+ */
+export async function lintShared(shared: DocDiagnostics, text: string): Promise<CmDiagnostic[]> {
+  const result = await shared.settled()
+  if (result.text === text) return toLintDiagnostics(text, result.diagnostics)
+  return lintYaml(text)
 }

@@ -88,6 +88,12 @@ export interface YamlSyncOptions {
   readonly delay?: number
   readonly timer?: Timer
   readonly readOnly?: boolean
+  /**
+   * Runs the catch-up after document changes. Without one it runs on every transaction; the pane
+   * passes one that coalesces a burst (the first sync, a remote typing burst) into one export per
+   * animation frame.
+   */
+  readonly schedule?: (fn: () => void) => void
 }
 
 export const synced: SyncStatus = { state: 'synced', error: null, outOfSync: false }
@@ -99,8 +105,21 @@ export class YamlSync {
   private status: SyncStatus = synced
   private readonly debouncer: Debouncer
   private readonly types: PipelineType[]
+  /** The document changed since the text last caught up with it. */
+  private stale = false
+  private queued = false
+  private active = true
   private readonly onTransaction = (tr: Y.Transaction) => {
-    if (touchesPipeline(tr, this.types)) this.docChanged()
+    if (this.applying || !touchesPipeline(tr, this.types)) return
+    this.stale = true
+    if (!this.active || this.queued) return
+    const schedule = this.options.schedule
+    if (!schedule) return this.docChanged()
+    this.queued = true
+    schedule(() => {
+      this.queued = false
+      if (this.active && this.stale) this.docChanged()
+    })
   }
 
   constructor(
@@ -130,6 +149,16 @@ export class YamlSync {
   destroy(): void {
     this.debouncer.cancel()
     this.doc.off('afterTransaction', this.onTransaction)
+  }
+
+  /**
+   * Whether the pane is shown. A hidden pane (a tablet tab not selected) does not export on
+   * document changes; it catches up when it is shown again.
+   */
+  setActive(active: boolean): void {
+    if (this.active === active) return
+    this.active = active
+    if (active && this.stale && !this.queued) this.docChanged()
   }
 
   /** The user changed the text. */
@@ -183,6 +212,7 @@ export class YamlSync {
 
   private docChanged(): void {
     if (this.applying) return
+    this.stale = false
     const remote = exportYaml(this.doc)
     if (remote === this.base) return
     if (this.host.getText() === this.base) {

@@ -32,7 +32,8 @@ import { useEffect, useRef, useState, type ReactElement } from 'react'
 import type { EditorSession, PresenceState } from '../editor/session'
 import { paneDecorations, setRemotePeers, setSelectedLines, type RemotePeer } from './decorations'
 import { completeAt } from './completion'
-import { lintYaml } from './lint'
+import { docDiagnostics } from '../editor/diagnostics'
+import { lintShared } from './lint'
 import { rangeOf, stepAt, stepRanges, type StepRange } from './step-ranges'
 import { synced, YamlSync, type SyncStatus, type Timer } from './sync'
 import type { TextChange } from './text-diff'
@@ -47,6 +48,28 @@ export interface YamlPaneProps {
   readonly debounceMs?: number
   /** Timer used for the debounce (tests inject one). */
   readonly timer?: Timer
+  /**
+   * Whether the pane is shown; true by default. A hidden pane (a tablet tab not selected) does
+   * not follow document changes until it is shown again.
+   */
+  readonly active?: boolean
+  /**
+   * Coalesces the catch-up after document changes (see YamlSyncOptions.schedule); without one
+   * the text follows every transaction at once. The editor page passes `nextFrame`.
+   */
+  readonly schedule?: (fn: () => void) => void
+}
+
+/** Runs `fn` at the next animation frame, or within 100 ms where frames do not run (a hidden tab). */
+export function nextFrame(fn: () => void): void {
+  let done = false
+  const run = () => {
+    if (done) return
+    done = true
+    fn()
+  }
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(run)
+  setTimeout(run, 100)
 }
 
 /** Marks transactions that carry document changes into the editor (not typed by the user). */
@@ -62,7 +85,7 @@ const themedHighlight = HighlightStyle.define(
 )
 
 export function YamlPane(props: YamlPaneProps): ReactElement {
-  const { session, selection } = props
+  const { session, selection, active = true } = props
   const hostRef = useRef<HTMLDivElement>(null)
   const [status, setStatus] = useState<SyncStatus>(synced)
   const latest = useRef(props)
@@ -70,6 +93,7 @@ export function YamlPane(props: YamlPaneProps): ReactElement {
   const api = useRef<{
     reveal(ids: readonly string[]): void
     discard(): void
+    setActive(active: boolean): void
   } | null>(null)
 
   useEffect(() => {
@@ -96,6 +120,7 @@ export function YamlPane(props: YamlPaneProps): ReactElement {
         return r ? [r] : []
       })
 
+    const shared = docDiagnostics(doc)
     const sync: YamlSync = new YamlSync(
       doc,
       {
@@ -117,6 +142,7 @@ export function YamlPane(props: YamlPaneProps): ReactElement {
         readOnly,
         delay: latest.current.debounceMs ?? 200,
         ...(latest.current.timer ? { timer: latest.current.timer } : {}),
+        ...(latest.current.schedule ? { schedule: latest.current.schedule } : {}),
       },
     )
 
@@ -212,7 +238,7 @@ export function YamlPane(props: YamlPaneProps): ReactElement {
             ...lintKeymap,
             indentWithTab,
           ]),
-          linter((v) => lintYaml(v.state.doc.toString()), { delay: 400 }),
+          linter((v) => lintShared(shared, v.state.doc.toString()), { delay: 400 }),
           autocompletion({
             override: [
               (ctx) => {
@@ -290,7 +316,9 @@ export function YamlPane(props: YamlPaneProps): ReactElement {
         })
       },
       discard: () => sync.discard(),
+      setActive: (a) => sync.setActive(a),
     }
+    sync.setActive(latest.current.active ?? true)
     queueRefresh()
 
     return () => {
@@ -308,6 +336,10 @@ export function YamlPane(props: YamlPaneProps): ReactElement {
   useEffect(() => {
     api.current?.reveal(selection)
   }, [selection])
+
+  useEffect(() => {
+    api.current?.setActive(active)
+  }, [active])
 
   const error = status.state === 'error' ? status.error : null
   return (
