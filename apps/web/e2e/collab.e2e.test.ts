@@ -3,24 +3,13 @@
  * other's edits, the status reaches "saved", and undo only ever reverts your own change.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { users } from './harness/api.js'
 import type { ApiUser } from './harness/api.js'
-import { openDevice } from './harness/browser.js'
 import type { Device } from './harness/browser.js'
-import {
-  addStep,
-  avatars,
-  expectStepDrawn,
-  expectStatus,
-  expectStepShown,
-  openPipeline,
-  signIn,
-} from './harness/app.js'
+import { addStep, avatars, expectStepDrawn, expectStatus, expectStepShown } from './harness/app.js'
 import { twoSteps } from './harness/fixtures.js'
-import { admin as adminAccount, startServer } from './harness/server.js'
-import type { TestServer } from './harness/server.js'
+import { openPair } from './harness/pair.js'
+import type { Pair } from './harness/pair.js'
 
-let server: TestServer
 let ada: Device
 let bob: Device
 let adaApi: ApiUser
@@ -28,24 +17,15 @@ let pipelineId: string
 let gemini = ''
 let smart = ''
 
+let pair: Pair
+
 beforeAll(async () => {
-  server = await startServer()
-  const { admin, password } = await users(server, ['bob@example.com'])
-  adaApi = admin
-  pipelineId = await admin.createPipeline(twoSteps)
-  await admin.share(pipelineId, 'bob@example.com', 'editor')
-  ada = await openDevice()
-  bob = await openDevice()
-  await signIn(ada, server, adminAccount.email, adminAccount.password)
-  await signIn(bob, server, 'bob@example.com', password('bob@example.com'))
-  await openPipeline(ada.page, server, pipelineId)
-  await openPipeline(bob.page, server, pipelineId)
+  pair = await openPair(twoSteps)
+  ;({ ada, bob, adaApi, pipelineId } = pair)
 })
 
 afterAll(async () => {
-  await ada?.dispose()
-  await bob?.dispose()
-  await server?.dispose()
+  await pair?.dispose()
 })
 
 describe('two browsers on one pipeline', () => {

@@ -5,7 +5,6 @@
  */
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { users } from './harness/api.js'
 import type { ApiUser } from './harness/api.js'
 import {
   expectStatus,
@@ -18,7 +17,9 @@ import {
 import { openDevice } from './harness/browser.js'
 import type { Device } from './harness/browser.js'
 import { twoSteps } from './harness/fixtures.js'
-import { admin as adminAccount, startServer } from './harness/server.js'
+import { openPair } from './harness/pair.js'
+import type { Pair } from './harness/pair.js'
+import { admin as adminAccount } from './harness/server.js'
 import type { TestServer } from './harness/server.js'
 
 let server: TestServer
@@ -46,24 +47,15 @@ async function showStatus(page: Page, status: 'Open' | 'Resolved' | 'All'): Prom
   await panel(page).locator('[data-testid="comments-status"] button', { hasText: status }).click()
 }
 
+let pair: Pair
+
 beforeAll(async () => {
-  server = await startServer()
-  const { admin, password } = await users(server, ['bob@example.com'])
-  adaApi = admin
-  pipelineId = await admin.createPipeline(twoSteps)
-  await admin.share(pipelineId, 'bob@example.com', 'editor')
-  ada = await openDevice()
-  bob = await openDevice()
-  await signIn(ada, server, adminAccount.email, adminAccount.password)
-  await signIn(bob, server, 'bob@example.com', password('bob@example.com'))
-  await openPipeline(ada.page, server, pipelineId)
-  await openPipeline(bob.page, server, pipelineId)
+  pair = await openPair(twoSteps)
+  ;({ server, ada, bob, adaApi, pipelineId } = pair)
 })
 
 afterAll(async () => {
-  await ada?.dispose()
-  await bob?.dispose()
-  await server?.dispose()
+  await pair?.dispose()
 })
 
 describe('comments between two browsers', () => {
