@@ -80,26 +80,8 @@ function Badges({ data }: { data: WeftNodeData }) {
           test only
         </span>
       ) : null}
-      {errors > 0 ? (
-        <span
-          className="weft-badge weft-badge--error"
-          title={messages}
-          data-testid="node-errors"
-          aria-label={`${errors} error${errors > 1 ? 's' : ''}: ${messages}`}
-        >
-          {errors}
-        </span>
-      ) : null}
-      {warnings > 0 ? (
-        <span
-          className="weft-badge weft-badge--warning"
-          title={messages}
-          data-testid="node-warnings"
-          aria-label={`${warnings} warning${warnings > 1 ? 's' : ''}: ${messages}`}
-        >
-          {warnings}
-        </span>
-      ) : null}
+      <CountBadge count={errors} kind="error" messages={messages} />
+      <CountBadge count={warnings} kind="warning" messages={messages} />
       {errors === 0 && warnings === 0 && (d?.infos ?? 0) > 0 ? (
         <span className="weft-badge weft-badge--info" title={messages}>
           i
@@ -263,3 +245,19 @@ export const ExtraNode = memo(function ExtraNode({ data }: NodeProps<WeftNode>) 
 })
 
 export const nodeTypes = { step: StepNode, container: ContainerNode, extra: ExtraNode }
+
+/** The number of errors or warnings on a step, with their messages on hover. */
+function CountBadge(props: { count: number; kind: 'error' | 'warning'; messages: string }) {
+  const { count, kind, messages } = props
+  if (count === 0) return null
+  return (
+    <span
+      className={`weft-badge weft-badge--${kind}`}
+      title={messages}
+      data-testid={`node-${kind}s`}
+      aria-label={`${count} ${kind}${count > 1 ? 's' : ''}: ${messages}`}
+    >
+      {count}
+    </span>
+  )
+}

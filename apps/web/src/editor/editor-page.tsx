@@ -531,6 +531,15 @@ function ClosedBanner({
       Discard this device's copy
     </button>
   )
+  // The copy on this device cannot be synced any more: save it as a file, or drop it.
+  const keepOrDiscard = (
+    <>
+      <button type="button" onClick={onDownload}>
+        Download this copy as YAML
+      </button>
+      {discard}
+    </>
+  )
   let text: string
   let actions = <></>
   switch (code) {
@@ -540,37 +549,16 @@ function ClosedBanner({
       break
     case closeCodes.accessRemoved:
       text = 'Your access to this pipeline was removed. Changes made here can no longer be saved.'
-      actions = (
-        <>
-          <button type="button" onClick={onDownload}>
-            Download this copy as YAML
-          </button>
-          {discard}
-        </>
-      )
+      actions = keepOrDiscard
       break
     case closeCodes.notFound:
       text = 'This pipeline no longer exists on the server.'
-      actions = (
-        <>
-          <button type="button" onClick={onDownload}>
-            Download this copy as YAML
-          </button>
-          {discard}
-        </>
-      )
+      actions = keepOrDiscard
       break
     case closeCodes.epochMismatch:
       text =
         "This device's copy belongs to a history of the pipeline that the server no longer has (the server was restored or reset), so it cannot be merged. Download it if you want to keep your changes, then discard it to load the server's version."
-      actions = (
-        <>
-          <button type="button" onClick={onDownload}>
-            Download this copy as YAML
-          </button>
-          {discard}
-        </>
-      )
+      actions = keepOrDiscard
       break
     default:
       text = `The server closed the connection (${code}${reason ? `: ${reason}` : ''}).`
