@@ -12,6 +12,7 @@ import { isEmail } from '../config/index.js'
 import { StoreError, type User } from '../storage/index.js'
 import { body, requireCaller, type ApiOptions, type Env } from './context.js'
 import { ApiError, errorBody, errorCodes } from './errors.js'
+import type { Operation } from './openapi.js'
 
 const Credentials = v.object({
   email: v.pipe(v.string(), v.trim(), v.check(isEmail, 'must be an email address')),
@@ -34,6 +35,74 @@ const TokenRequest = v.object({
   ...Credentials.entries,
   name: v.optional(v.pipe(v.string(), v.maxLength(100))),
 })
+
+export const PublicUser = v.object({ id: v.string(), email: v.string(), isAdmin: v.boolean() })
+
+export const accountOperations: readonly Operation[] = [
+  {
+    method: 'post',
+    path: '/api/auth/login',
+    tag: 'Accounts',
+    summary: 'Sign in: sets the HttpOnly session cookie',
+    description:
+      'Failed attempts are counted per email and per client address; after 5 the route answers 429 with Retry-After, without checking the password.',
+    access: 'public',
+    body: [{ type: 'application/json', schema: Credentials }],
+    responses: { 200: { description: 'Signed in; the cookie is set', schema: PublicUser } },
+    errors: { 401: [errorCodes.INVALID_CREDENTIALS], 429: [errorCodes.RATE_LIMITED] },
+  },
+  {
+    method: 'post',
+    path: '/api/auth/logout',
+    tag: 'Accounts',
+    summary: 'Sign out: ends this session and clears the cookie',
+    access: 'signed-in',
+    responses: { 204: { description: 'Signed out' } },
+  },
+  {
+    method: 'post',
+    path: '/api/auth/token',
+    tag: 'Accounts',
+    summary: 'Trade an email and password for a new API token (for scripts and `weft login`)',
+    access: 'public',
+    body: [{ type: 'application/json', schema: TokenRequest }],
+    responses: {
+      201: {
+        description: 'The token, shown only this once',
+        schema: v.object({ token: v.string() }),
+      },
+    },
+    errors: { 401: [errorCodes.INVALID_CREDENTIALS], 429: [errorCodes.RATE_LIMITED] },
+  },
+  {
+    method: 'post',
+    path: '/api/auth/password',
+    tag: 'Accounts',
+    summary: 'Change your password; ends your other sessions (API tokens stay)',
+    access: 'signed-in',
+    body: [{ type: 'application/json', schema: PasswordChange }],
+    responses: { 204: { description: 'Changed' } },
+    errors: { 403: [errorCodes.WRONG_PASSWORD] },
+  },
+  {
+    method: 'get',
+    path: '/api/me',
+    tag: 'Accounts',
+    summary: 'Who you are',
+    access: 'signed-in',
+    responses: { 200: { description: 'The caller', schema: PublicUser } },
+  },
+  {
+    method: 'post',
+    path: '/api/users',
+    tag: 'Accounts',
+    summary: 'Create a user (admins)',
+    access: 'admin',
+    body: [{ type: 'application/json', schema: NewUser }],
+    responses: { 201: { description: 'The new user', schema: PublicUser } },
+    errors: { 409: [errorCodes.EMAIL_TAKEN] },
+  },
+]
 
 export function accountRoutes(options: ApiOptions): Hono<Env> {
   const { auth } = options

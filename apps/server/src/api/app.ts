@@ -4,13 +4,16 @@
  */
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { accountRoutes } from './accounts.js'
+import * as v from 'valibot'
+import { accountOperations, accountRoutes } from './accounts.js'
 import { requireCaller, type ApiOptions, type Env } from './context.js'
 import { ApiError, errorBody, errorCodes, handleError } from './errors.js'
-import { pipelineRoutes } from './pipelines.js'
-import { searchRoutes } from './search.js'
-import { templateRoutes } from './templates.js'
-import { tokenRoutes } from './tokens.js'
+import { openApiDocument, type Operation } from './openapi.js'
+import { pipelineOperations, pipelineRoutes } from './pipelines.js'
+import { referencePage } from './reference-page.js'
+import { searchOperations, searchRoutes } from './search.js'
+import { templateOperations, templateRoutes } from './templates.js'
+import { tokenOperations, tokenRoutes } from './tokens.js'
 
 const MAX_BODY_BYTES = 5 * 1024 * 1024
 const BODY_TYPES = new Set([
@@ -20,6 +23,54 @@ const BODY_TYPES = new Set([
   'text/yaml',
   'text/x-yaml',
 ])
+
+const appOperations: readonly Operation[] = [
+  {
+    method: 'get',
+    path: '/healthz',
+    tag: 'Server',
+    summary: 'Liveness and database reachability',
+    access: 'public',
+    responses: { 200: { description: 'Up', schema: v.object({ status: v.literal('ok') }) } },
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    tag: 'Server',
+    summary: 'Prometheus metrics (admins)',
+    access: 'admin',
+    responses: { 200: { description: 'Metrics', type: 'text/plain', schema: { type: 'string' } } },
+  },
+  {
+    method: 'get',
+    path: '/api/openapi.json',
+    tag: 'Server',
+    summary: 'This document',
+    access: 'public',
+    responses: { 200: { description: 'The OpenAPI 3.1 document', schema: { type: 'object' } } },
+  },
+  {
+    method: 'get',
+    path: '/api/docs',
+    tag: 'Server',
+    summary: 'This document as a reference page',
+    access: 'public',
+    responses: { 200: { description: 'HTML', type: 'text/html', schema: { type: 'string' } } },
+  },
+]
+
+/**
+ * Every REST route's description, one list per module; a route added without its entry fails
+ * `openapi.test.ts`.
+ */
+export const operations: readonly Operation[] = [
+  ...appOperations,
+  ...accountOperations,
+  ...tokenOperations,
+  ...pipelineOperations,
+  ...templateOperations,
+  ...searchOperations,
+]
 
 export function createApi(options: ApiOptions): Hono<Env> {
   const { store, auth, metrics, logger } = options
@@ -62,6 +113,19 @@ export function createApi(options: ApiOptions): Hono<Env> {
       'content-type': metrics.registry.contentType,
     })
   })
+
+  const document = openApiDocument(operations)
+  const documentJson = JSON.stringify(document)
+  app.get('/api/openapi.json', (c) =>
+    c.body(documentJson, 200, { 'content-type': 'application/json; charset=utf-8' }),
+  )
+  const page = referencePage(document)
+  app.get('/api/docs', async (c) =>
+    c.html(await page, 200, {
+      // The page is static HTML and CSS: allow nothing else.
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+    }),
+  )
 
   app.route('/', accountRoutes(options))
   app.route('/', pipelineRoutes(options))

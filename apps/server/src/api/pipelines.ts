@@ -12,6 +12,7 @@ import { summarizeDocument } from '../pipelines/index.js'
 import type { Role } from '../storage/index.js'
 import { body, requireCaller, roleOn, type ApiOptions, type Env } from './context.js'
 import { ApiError, errorCodes } from './errors.js'
+import type { Operation } from './openapi.js'
 import { templateYaml } from './templates.js'
 
 const AccessChange = v.object({
@@ -28,6 +29,132 @@ const NewPipelineJson = v.object({
   /** A template id from `GET /api/templates`: the new pipeline starts as its YAML. */
   template: v.optional(v.pipe(v.string(), v.maxLength(200))),
 })
+
+const RoleName = v.picklist(['owner', 'editor', 'viewer'])
+const Pipeline = v.object({
+  id: v.string(),
+  name: v.string(),
+  description: v.string(),
+  role: RoleName,
+  epoch: v.string(),
+  createdAt: v.pipe(v.string(), v.isoTimestamp()),
+  updatedAt: v.pipe(v.string(), v.isoTimestamp()),
+})
+/** Problems found in a pipeline that was still kept (see docs/format.md). */
+export const Diagnostics = v.array(
+  v.object({
+    code: v.string(),
+    severity: v.picklist(['error', 'warning', 'info']),
+    message: v.string(),
+    path: v.array(v.union([v.string(), v.number()])),
+    line: v.number(),
+    column: v.number(),
+    stepId: v.optional(v.string()),
+  }),
+)
+const YAML = { type: 'application/yaml', schema: { type: 'string' } } as const
+const pipelineId = { id: 'The pipeline id' }
+
+export const pipelineOperations: readonly Operation[] = [
+  {
+    method: 'get',
+    path: '/api/pipelines',
+    tag: 'Pipelines',
+    summary: 'The pipelines you have a role on',
+    access: 'signed-in',
+    responses: { 200: { description: 'The pipelines', schema: v.array(Pipeline) } },
+  },
+  {
+    method: 'post',
+    path: '/api/pipelines',
+    tag: 'Pipelines',
+    summary: 'Create a pipeline from YAML, from a template, or empty; you own it',
+    description:
+      'A YAML body is the pipeline. JSON `{ name }` makes an empty one, `{ yaml }` is the same as a YAML body, `{ template, name? }` starts from a template. Text that is not a pipeline is refused (422); anything else is kept, with its diagnostics.',
+    access: 'signed-in',
+    body: [{ type: 'application/json', schema: NewPipelineJson }, YAML],
+    responses: {
+      201: {
+        description: 'Created',
+        schema: v.object({ id: v.string(), diagnostics: Diagnostics }),
+      },
+    },
+    errors: { 404: [errorCodes.TEMPLATE_NOT_FOUND], 422: [errorCodes.INVALID_PIPELINE] },
+  },
+  {
+    method: 'get',
+    path: '/api/pipelines/{id}',
+    tag: 'Pipelines',
+    summary: 'One pipeline',
+    access: 'signed-in',
+    params: pipelineId,
+    responses: { 200: { description: 'The pipeline', schema: Pipeline } },
+    errors: { 404: [errorCodes.PIPELINE_NOT_FOUND] },
+  },
+  {
+    method: 'delete',
+    path: '/api/pipelines/{id}',
+    tag: 'Pipelines',
+    summary: 'Delete a pipeline (owners); its open sockets close with 4404',
+    access: 'signed-in',
+    params: pipelineId,
+    responses: { 204: { description: 'Deleted' } },
+    errors: { 403: [errorCodes.FORBIDDEN], 404: [errorCodes.PIPELINE_NOT_FOUND] },
+  },
+  {
+    method: 'get',
+    path: '/api/pipelines/{id}/yaml',
+    tag: 'Pipelines',
+    summary: 'The YAML of the live document',
+    access: 'signed-in',
+    params: pipelineId,
+    responses: { 200: { description: 'The YAML', ...YAML } },
+    errors: { 404: [errorCodes.PIPELINE_NOT_FOUND] },
+  },
+  {
+    method: 'put',
+    path: '/api/pipelines/{id}/yaml',
+    tag: 'Pipelines',
+    summary: 'Write YAML into the live document (editors), merging with live editors',
+    description:
+      'A YAML body is applied as the smallest change that makes the pipeline equal to it. JSON `{ yaml, base }`, where `base` is the YAML you started from, applies only your edit (base → yaml), keeping what others changed meanwhile.',
+    access: 'signed-in',
+    params: pipelineId,
+    body: [{ type: 'application/json', schema: YamlEdit }, YAML],
+    responses: {
+      200: {
+        description: 'Applied',
+        schema: v.object({ mode: v.picklist(['merged', 'imported']), diagnostics: Diagnostics }),
+      },
+    },
+    errors: {
+      403: [errorCodes.FORBIDDEN],
+      404: [errorCodes.PIPELINE_NOT_FOUND],
+      422: [errorCodes.INVALID_PIPELINE],
+      503: [errorCodes.UNAVAILABLE],
+    },
+  },
+  {
+    method: 'put',
+    path: '/api/pipelines/{id}/access',
+    tag: 'Pipelines',
+    summary: 'Give a user a role on the pipeline, or take it away with null (owners)',
+    access: 'signed-in',
+    params: pipelineId,
+    body: [{ type: 'application/json', schema: AccessChange }],
+    responses: {
+      200: {
+        description: 'The new role',
+        schema: v.object({ email: v.string(), role: v.nullable(RoleName) }),
+      },
+    },
+    errors: {
+      403: [errorCodes.FORBIDDEN],
+      404: [errorCodes.PIPELINE_NOT_FOUND, errorCodes.USER_NOT_FOUND],
+      409: [errorCodes.OWN_ROLE],
+    },
+  },
+]
 
 export function pipelineRoutes(options: ApiOptions): Hono<Env> {
   const { store, auth, documents } = options

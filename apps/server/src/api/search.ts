@@ -5,12 +5,53 @@
  */
 import { readYaml } from '@weft/core'
 import { Hono } from 'hono'
+import * as v from 'valibot'
 import { requireCaller, type ApiOptions, type Env } from './context.js'
 import { ApiError, errorCodes } from './errors.js'
+import type { Operation } from './openapi.js'
 
 export const MAX_QUERY_LENGTH = 200
 const DEFAULT_LIMIT = 20
 const MAX_LIMIT = 100
+
+export const searchOperations: readonly Operation[] = [
+  {
+    method: 'get',
+    path: '/api/search',
+    tag: 'Search',
+    summary: 'Full-text search over the pipelines you can see, best first',
+    access: 'signed-in',
+    query: {
+      q: {
+        description: 'Words to find (websearch syntax: "a phrase", -not, or)',
+        schema: { type: 'string', minLength: 1, maxLength: MAX_QUERY_LENGTH },
+      },
+      type: { description: 'Only pipelines with a step of this type', schema: { type: 'string' } },
+      owner: { description: "Only pipelines of this owner's email", schema: { type: 'string' } },
+      limit: {
+        description: `How many hits (default ${DEFAULT_LIMIT})`,
+        schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT },
+      },
+    },
+    responses: {
+      200: {
+        description: 'The hits',
+        schema: v.array(
+          v.object({
+            id: v.string(),
+            name: v.string(),
+            description: v.string(),
+            role: v.picklist(['owner', 'editor', 'viewer']),
+            updatedAt: v.pipe(v.string(), v.isoTimestamp()),
+            rank: v.number(),
+            matchedStep: v.optional(v.object({ name: v.string() })),
+          }),
+        ),
+      },
+    },
+    errors: { 400: [errorCodes.BAD_REQUEST] },
+  },
+]
 
 export function searchRoutes(options: ApiOptions): Hono<Env> {
   const { store, auth } = options

@@ -20,6 +20,7 @@ import {
 } from '../templates/index.js'
 import { body, PIPELINE_ID, requireCaller, roleOn, type ApiOptions, type Env } from './context.js'
 import { ApiError, errorCodes } from './errors.js'
+import type { Operation } from './openapi.js'
 
 const Mark = v.object({ template: v.boolean() })
 
@@ -34,6 +35,56 @@ export interface TemplateInfo {
   readonly owner?: string
   readonly pipelineId?: string
 }
+
+const Template = v.object({
+  id: v.string(),
+  source: v.picklist(['weft', 'team']),
+  name: v.string(),
+  description: v.string(),
+  stepCount: v.number(),
+  stepTypes: v.array(v.string()),
+  owner: v.optional(v.string()),
+  pipelineId: v.optional(v.string()),
+})
+
+export const templateOperations: readonly Operation[] = [
+  {
+    method: 'get',
+    path: '/api/templates',
+    tag: 'Templates',
+    summary: 'The gallery: templates shipped with Weft, then team templates',
+    access: 'signed-in',
+    responses: { 200: { description: 'The templates', schema: v.array(Template) } },
+  },
+  {
+    method: 'get',
+    path: '/api/templates/{id}/yaml',
+    tag: 'Templates',
+    summary: "A template's YAML",
+    access: 'signed-in',
+    params: { id: 'A template id from the gallery' },
+    responses: {
+      200: { description: 'The YAML', type: 'application/yaml', schema: { type: 'string' } },
+    },
+    errors: { 404: [errorCodes.TEMPLATE_NOT_FOUND] },
+  },
+  {
+    method: 'put',
+    path: '/api/pipelines/{id}/template',
+    tag: 'Templates',
+    summary: 'Mark your pipeline as a team template, or unmark it (owners)',
+    access: 'signed-in',
+    params: { id: 'The pipeline id' },
+    body: [{ type: 'application/json', schema: Mark }],
+    responses: {
+      200: {
+        description: 'Marked or unmarked',
+        schema: v.object({ id: v.string(), template: v.boolean(), templateId: v.string() }),
+      },
+    },
+    errors: { 403: [errorCodes.FORBIDDEN], 404: [errorCodes.PIPELINE_NOT_FOUND] },
+  },
+]
 
 export function templateRoutes(options: ApiOptions): Hono<Env> {
   const { store, auth } = options

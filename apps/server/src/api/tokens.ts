@@ -8,6 +8,7 @@ import * as v from 'valibot'
 import { hashSecret, tokenId } from '../auth/index.js'
 import { body, requireCaller, type ApiOptions, type Env } from './context.js'
 import { ApiError, errorCodes } from './errors.js'
+import type { Operation } from './openapi.js'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 const TOKEN_ID = /^[A-Za-z0-9_-]{1,64}$/
@@ -28,6 +29,53 @@ const NewToken = v.object({
     ),
   ),
 })
+
+const Token = v.object({
+  id: v.string(),
+  name: v.string(),
+  createdAt: v.pipe(v.string(), v.isoTimestamp()),
+  expiresAt: v.nullable(v.pipe(v.string(), v.isoTimestamp())),
+})
+
+export const tokenOperations: readonly Operation[] = [
+  {
+    method: 'get',
+    path: '/api/tokens',
+    tag: 'Tokens',
+    summary: 'Your live API tokens (never their secrets)',
+    access: 'signed-in',
+    responses: { 200: { description: 'The tokens', schema: v.array(Token) } },
+  },
+  {
+    method: 'post',
+    path: '/api/tokens',
+    tag: 'Tokens',
+    summary: 'Create an API token; the secret is in this answer only',
+    access: 'signed-in',
+    body: [{ type: 'application/json', schema: NewToken }],
+    responses: {
+      201: {
+        description: 'The token with its secret',
+        schema: v.object({
+          id: v.string(),
+          token: v.string(),
+          name: v.string(),
+          expiresAt: v.nullable(v.string()),
+        }),
+      },
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api/tokens/{id}',
+    tag: 'Tokens',
+    summary: 'Revoke one of your tokens; its open sockets close with 4403',
+    access: 'signed-in',
+    params: { id: 'The token id from the list' },
+    responses: { 204: { description: 'Revoked' } },
+    errors: { 404: [errorCodes.TOKEN_NOT_FOUND] },
+  },
+]
 
 export function tokenRoutes(options: ApiOptions): Hono<Env> {
   const { auth, now } = options
