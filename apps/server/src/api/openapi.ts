@@ -5,9 +5,8 @@
  * what the server accepts. `openapi.test.ts` fails when a route of the app has no operation, or
  * an operation no route.
  */
-import { toJsonSchema } from '@valibot/to-json-schema'
-import type { JsonSchema } from '@valibot/to-json-schema'
-import * as v from 'valibot'
+import { toJsonSchema, type JsonSchema } from '@valibot/to-json-schema'
+import type * as v from 'valibot'
 import { errorCodes, type ErrorCode } from './errors.js'
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete'
