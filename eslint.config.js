@@ -57,4 +57,23 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Storage is shared by the server and the CLI: it may not reach into an app (its logger is a
+    // structural interface of its own), and only tests and src/testing may use @weft/core.
+    files: ['packages/storage/src/**/*.ts'],
+    ignores: ['packages/storage/src/**/*.test.ts', 'packages/storage/src/testing/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@weft/*', '!@weft/storage', '**/apps/**', '../../*'],
+              message: '@weft/storage stands alone: no app, no other workspace package.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 )

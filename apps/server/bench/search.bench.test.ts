@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import postgres from 'postgres'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { openStore, type Store } from '../src/storage/index.js'
+import { openStore, type Store } from '@weft/storage'
 import {
   ADMIN,
   api,
@@ -24,7 +24,7 @@ import {
   tokenFor,
   type ServerProcess,
 } from '../test/harness.js'
-import { createDatabase, startPostgres, type PostgresServer } from '../test/support/postgres.js'
+import { createDatabase, startPostgres, type PostgresServer } from '@weft/storage/testing'
 import { describeMachine, type Machine } from './lib/machine.js'
 import { ms, summarize, type Summary } from './lib/stats.js'
 import { rng } from './lib/workload.js'

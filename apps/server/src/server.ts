@@ -18,7 +18,7 @@ import type { Logger } from './logging/index.js'
 import { createMetrics } from './metrics/index.js'
 import { summarizeState } from './pipelines/index.js'
 import { createSyncRoute, createSyncSocketServer, Relay } from './relay/index.js'
-import { openStore } from './storage/index.js'
+import { openStore } from '@weft/storage'
 import { loadShippedTemplates } from './templates/index.js'
 
 export interface ServerDeps {

@@ -3,7 +3,7 @@
  * sockets closing on revocation), password change, and login rate limiting.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freshDatabaseUrl } from './support/stores.js'
+import { freshDatabaseUrl } from '@weft/storage/testing'
 import {
   ADMIN,
   api,

@@ -22,8 +22,7 @@ import {
 } from '@weft/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type * as Y from 'yjs'
-import { createDatabase, findPostgresBin } from './support/postgres.js'
-import { postgresAdminUrl } from './support/stores.js'
+import { createDatabase, findPostgresBin, postgresAdminUrl } from '@weft/storage/testing'
 import {
   ADMIN,
   api,

@@ -1,6 +1,6 @@
 /** Two server processes on one Postgres serve the same pipeline, through LISTEN/NOTIFY. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freshDatabaseUrl } from './support/stores.js'
+import { freshDatabaseUrl } from '@weft/storage/testing'
 import {
   ADMIN,
   api,

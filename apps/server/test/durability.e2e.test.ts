@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { freshDatabaseUrl } from './support/stores.js'
+import { freshDatabaseUrl } from '@weft/storage/testing'
 import {
   ADMIN,
   connectClient,

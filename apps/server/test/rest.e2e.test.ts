@@ -1,6 +1,6 @@
 import { exportYaml, importYaml } from '@weft/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freshDatabaseUrl } from './support/stores.js'
+import { freshDatabaseUrl } from '@weft/storage/testing'
 import {
   ADMIN,
   api,

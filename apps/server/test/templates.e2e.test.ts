@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freshDatabaseUrl } from './support/stores.js'
+import { freshDatabaseUrl } from '@weft/storage/testing'
 import {
   ADMIN,
   api,

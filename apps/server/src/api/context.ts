@@ -8,7 +8,7 @@ import type * as Y from 'yjs'
 import type { Auth, Caller } from '../auth/index.js'
 import type { Logger } from '../logging/index.js'
 import type { Metrics } from '../metrics/index.js'
-import type { Role, Store } from '../storage/index.js'
+import type { Role, Store } from '@weft/storage'
 import type { ShippedTemplate } from '../templates/index.js'
 import { ApiError, errorCodes } from './errors.js'
 

@@ -4,12 +4,12 @@
  * request schemas are the routes' own.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { postgresBackend } from '../../test/support/stores.js'
+import { postgresBackend } from '@weft/storage/testing'
 import { Auth } from '../auth/index.js'
 import { silentLogger } from '../logging/index.js'
 import { createMetrics } from '../metrics/index.js'
 import { Relay } from '../relay/index.js'
-import type { Store } from '../storage/index.js'
+import type { Store } from '@weft/storage'
 import { createApi } from './app.js'
 import { errorCodes } from './errors.js'
 import { errorCodeMeanings, openApiPath, type OpenApiDocument } from './openapi.js'

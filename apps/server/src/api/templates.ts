@@ -11,7 +11,7 @@ import { Hono } from 'hono'
 import * as v from 'valibot'
 import * as Y from 'yjs'
 import { summarizeDocument } from '../pipelines/index.js'
-import { StoreError } from '../storage/index.js'
+import { StoreError } from '@weft/storage'
 import {
   SHIPPED_PREFIX,
   summarizeTemplate,

@@ -5,7 +5,7 @@
  * URL would end up in proxy logs.
  */
 import { createHash } from 'node:crypto'
-import type { CredentialKind, Store, User } from '../storage/index.js'
+import type { CredentialKind, Store, User } from '@weft/storage'
 import type { Logger } from '../logging/index.js'
 import {
   decoyPasswordHash,

@@ -5,7 +5,7 @@
  * role → applied in place (an editor turned viewer stays connected but can no longer write).
  */
 import type { Logger } from '../logging/index.js'
-import type { CredentialKind, Role, Store } from '../storage/index.js'
+import type { CredentialKind, Role, Store } from '@weft/storage'
 
 export interface SweptConnection {
   readonly pipelineId: string

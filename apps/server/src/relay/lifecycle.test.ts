@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { silentLogger } from '../logging/index.js'
-import { openStore } from '../storage/index.js'
-import type { Store } from '../storage/index.js'
-import { freshDatabaseUrl, postgresBackend } from '../../test/support/stores.js'
+import { openStore } from '@weft/storage'
+import type { Store } from '@weft/storage'
+import { freshDatabaseUrl, postgresBackend } from '@weft/storage/testing'
 import {
   connect,
   metricValue,

@@ -1,8 +1,8 @@
 import * as decoding from 'lib0/decoding'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
-import { postgresBackend } from '../../test/support/stores.js'
-import type { Store } from '../storage/index.js'
+import { postgresBackend } from '@weft/storage/testing'
+import type { Store } from '@weft/storage'
 import { RelayError } from './relay.js'
 import type { RelayServer } from './test-support.js'
 import {

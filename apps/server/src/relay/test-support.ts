@@ -17,13 +17,13 @@ import * as Y from 'yjs'
 import { silentLogger } from '../logging/index.js'
 import { createMetrics } from '../metrics/index.js'
 import type { Metrics } from '../metrics/index.js'
-import type { Store } from '../storage/index.js'
+import type { Store } from '@weft/storage'
 import { Relay } from './relay.js'
 import { createSyncRoute, createSyncSocketServer, parseProtocols, Subprotocol } from './route.js'
 import type { Principal, RelayLimits, Timers } from './types.js'
 import type { Role } from './types.js'
 
-import { sampleYaml } from '../../test/support/docs.js'
+import { sampleYaml } from '@weft/storage/testing'
 
 export { sampleYaml }
 

@@ -1,6 +1,6 @@
 import type { Logger } from '../logging/index.js'
 import type { Metrics } from '../metrics/index.js'
-import type { CredentialKind, RenderedPipeline, Role, Store } from '../storage/index.js'
+import type { CredentialKind, RenderedPipeline, Role, Store } from '@weft/storage'
 
 export type { Role }
 

@@ -5,14 +5,8 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { backends } from '../../test/support/stores.js'
-import {
-  contentOf,
-  docFrom,
-  RecordingDoc,
-  renderPipeline,
-  sampleYaml,
-} from '../../test/support/docs.js'
+import { backends } from './testing/stores.js'
+import { contentOf, docFrom, RecordingDoc, renderPipeline, sampleYaml } from './testing/docs.js'
 import { StoreError } from './errors.js'
 import type { Role, Store, User } from './store.js'
 

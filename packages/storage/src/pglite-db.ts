@@ -10,7 +10,7 @@ import {
   writeSync,
 } from 'node:fs'
 import { join } from 'node:path'
-import type { Logger } from '../logging/index.js'
+import type { StorageLogger as Logger } from './logger.js'
 import { StoreError } from './errors.js'
 import type { Db, Param, Queryable } from './sql.js'
 

@@ -14,15 +14,9 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildStorageChild } from '../../test/support/build-child.js'
-import {
-  contentOf,
-  docFrom,
-  payloadFor,
-  RecordingDoc,
-  sampleYaml,
-} from '../../test/support/docs.js'
-import { freshDatabaseUrl } from '../../test/support/stores.js'
+import { buildStorageChild } from './testing/build-child.js'
+import { contentOf, docFrom, payloadFor, RecordingDoc, sampleYaml } from './testing/docs.js'
+import { freshDatabaseUrl } from './testing/stores.js'
 import { openStore } from './open.js'
 
 const seed = Number(process.env.WEFT_STORAGE_SEED ?? '1')

@@ -1,4 +1,4 @@
-import type { Logger } from '../logging/index.js'
+import type { StorageLogger as Logger } from './logger.js'
 import type { SearchStore } from './search.js'
 import type { TemplateStore } from './templates.js'
 

@@ -1,5 +1,5 @@
 /**
- * A child process for the kill -9 tests (storage-crash.test.ts). It is bundled by
+ * A child process for the kill -9 tests (crash.test.ts). It is bundled by
  * buildStorageChild() and talks to the parent through stdout lines.
  *
  *   init <dataDir> <pipelineId>           PGlite on disk: a user and an empty pipeline.
@@ -8,7 +8,7 @@
  *   compact <databaseUrl> <pipelineId>    PostgreSQL: compact once, with a slow render; prints
  *                                         `render` when inside the transaction, `done <n>` after.
  */
-import { openStore } from '../../src/storage/index.js'
+import { openStore } from '../open.js'
 import { payloadFor, renderPipeline } from './docs.js'
 
 const say = (line: string) => process.stdout.write(line + '\n')

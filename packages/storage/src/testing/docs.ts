@@ -74,20 +74,32 @@ export function contentOf(doc: Y.Doc): {
   }
 }
 
-/** What the server stores in yaml/name/description/search after compaction. */
-export function renderPipeline(state: Uint8Array): {
+/**
+ * What the server stores beside a document (yaml/name/description/search/step types), in its
+ * simplest form: the search text is the whole YAML. The server's own summary lives in the app.
+ */
+export function renderDocument(doc: Y.Doc): {
   yaml: string
   name: string
   description: string
   search: string
+  stepTypes: string[]
 } {
+  const yaml = exportYaml(doc)
+  const workflow = (readPipeline(doc).value as { workflow?: Record<string, unknown> }).workflow
+  const name = typeof workflow?.name === 'string' ? workflow.name : ''
+  const description = typeof workflow?.description === 'string' ? workflow.description : ''
+  const steps = Array.isArray(workflow?.steps) ? (workflow.steps as unknown[]) : []
+  const types = steps.map((step) => (step as { type?: unknown } | null)?.type)
+  const stepTypes = [...new Set(types.filter((t): t is string => typeof t === 'string'))]
+  return { yaml, name, description, search: yaml, stepTypes }
+}
+
+/** renderDocument for a stored state, as compaction needs it. */
+export function renderPipeline(state: Uint8Array): ReturnType<typeof renderDocument> {
   const doc = docFrom([state])
   try {
-    const yaml = exportYaml(doc)
-    const workflow = (readPipeline(doc).value as { workflow?: Record<string, unknown> }).workflow
-    const name = typeof workflow?.name === 'string' ? workflow.name : ''
-    const description = typeof workflow?.description === 'string' ? workflow.description : ''
-    return { yaml, name, description, search: yaml }
+    return renderDocument(doc)
   } finally {
     doc.destroy()
   }

@@ -1,16 +1,11 @@
 /**
- * vitest globalSetup: one throwaway PostgreSQL server for the whole @weft/server test run. Tests
- * read its superuser URL with `inject('postgresUrl')` and make their own database in it
- * (`createDatabase`).
+ * vitest globalSetup (`@weft/storage/testing/global-setup`): one throwaway PostgreSQL server for
+ * a package's whole test run. Tests read its superuser URL with `inject('postgresUrl')` and make
+ * their own database in it (`freshDatabaseUrl`, `createDatabase`).
  */
 import type { TestProject } from 'vitest/node'
 import { startPostgres } from './postgres.js'
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    postgresUrl: string
-  }
-}
+import type {} from './provided.js'
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const started = Date.now()

@@ -1,5 +1,5 @@
 import postgres from 'postgres'
-import type { Logger } from '../logging/index.js'
+import type { StorageLogger as Logger } from './logger.js'
 import type { Db, Param, Queryable } from './sql.js'
 import { normaliseRow } from './sql.js'
 

@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto'
 import { applyYamlEdit, importYaml } from '@weft/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { backends } from '../../test/support/stores.js'
-import { summarizeDocument, summarizeState } from '../pipelines/index.js'
+import { renderDocument, renderPipeline } from './testing/docs.js'
+import { backends } from './testing/stores.js'
 import type { Store, User } from './store.js'
 
 const yamlOf = (name: string, stepName: string, type: string, prompt: string) =>
@@ -43,7 +43,7 @@ describe.each(backends)('search on $name', (backend) => {
       ownerId: owner.id,
       epoch: 'e',
       state: Y.encodeStateAsUpdate(doc),
-      ...summarizeDocument(doc),
+      ...renderDocument(doc),
     })
     return { id, doc }
   }
@@ -65,7 +65,7 @@ describe.each(backends)('search on $name', (backend) => {
     const before = Y.encodeStateVector(doc)
     applyYamlEdit(doc, undefined, yamlOf('flow', 'a', 'claude_smart', `new ${word}`))
     await store.appendUpdates([{ pipelineId: id, updates: [Y.encodeStateAsUpdate(doc, before)] }])
-    await store.compact(id, summarizeState)
+    await store.compact(id, renderPipeline)
     const found = await store.search.search(owner.id, { q: word, type: 'claude_smart', limit: 5 })
     expect(found.map((h) => h.id)).toEqual([id])
     expect(await store.search.search(owner.id, { q: word, type: 'claude', limit: 5 })).toEqual([])

@@ -1,23 +1,26 @@
 /** Stores for tests: a fresh PostgreSQL database per call, or an in-memory PGlite. */
 import { inject } from 'vitest'
-import { silentLogger } from '../../src/logging/index.js'
-import type { Logger } from '../../src/logging/index.js'
-import { openStore } from '../../src/storage/index.js'
-import type { Store } from '../../src/storage/index.js'
+import type { StorageLogger } from '../logger.js'
+import { openStore } from '../open.js'
+import type { Store } from '../store.js'
 import { createDatabase } from './postgres.js'
+import type {} from './provided.js'
 
 export type BackendName = 'postgres' | 'pglite'
 
 export interface TestBackend {
   name: BackendName
   /** A store on a brand-new, empty database. PGlite in memory costs ~3 s and ~750 MB: share one. */
-  open(options?: { logger?: Logger; poolSize?: number }): Promise<Store>
+  open(options?: { logger?: StorageLogger; poolSize?: number }): Promise<Store>
 }
 
-/** The superuser URL of the run's PostgreSQL server (test/support/global-setup.ts). */
+/** The superuser URL of the run's PostgreSQL server (@weft/storage/testing/global-setup). */
 export function postgresAdminUrl(): string {
   const url = inject('postgresUrl')
-  if (!url) throw new Error('postgresUrl was not provided: is test/support/global-setup.ts set up?')
+  if (!url)
+    throw new Error(
+      'postgresUrl was not provided: is @weft/storage/testing/global-setup in the vitest globalSetup?',
+    )
   return url
 }
 
@@ -31,7 +34,7 @@ export const postgresBackend: TestBackend = {
   async open(options = {}) {
     return openStore({
       databaseUrl: await freshDatabaseUrl(),
-      logger: options.logger ?? silentLogger,
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
       ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize }),
     })
   },
@@ -39,7 +42,7 @@ export const postgresBackend: TestBackend = {
 
 export const pgliteBackend: TestBackend = {
   name: 'pglite',
-  open: (options = {}) => openStore({ logger: options.logger ?? silentLogger }),
+  open: (options = {}) => openStore(options.logger === undefined ? {} : { logger: options.logger }),
 }
 
 export const backends: readonly TestBackend[] = [postgresBackend, pgliteBackend]

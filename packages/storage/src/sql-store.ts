@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import * as Y from 'yjs'
-import type { Logger } from '../logging/index.js'
+import type { StorageLogger as Logger } from './logger.js'
 import { StoreError, sqlState } from './errors.js'
 import type { Db, Param, Queryable } from './sql.js'
 import type {

@@ -1,4 +1,4 @@
-import { silentLogger } from '../logging/index.js'
+import { silentLogger } from './logger.js'
 import { migrate } from './migrations.js'
 import { openPgliteDb } from './pglite-db.js'
 import { openPostgresDb } from './postgres-db.js'
