@@ -238,6 +238,11 @@ export {
 } from './projection/notes.js'
 // projection (end)
 
+// diff (begin)
+export type { DiffHunk, DiffLine, DiffLineKind, LineDiff, LineDiffOptions } from './diff/lines.js'
+export { diffLines, formatUnifiedDiff, hunkHeader, splitLines } from './diff/lines.js'
+// diff (end)
+
 // graph (begin)
 export type {
   ContainerKind,
