@@ -15,9 +15,10 @@ import { createApi } from './api/index.js'
 import { Auth, offeredProtocols, startAccessSweeper } from './auth/index.js'
 import type { Config } from './config/index.js'
 import type { Logger } from './logging/index.js'
+import { History } from './history/index.js'
 import { createMetrics } from './metrics/index.js'
 import { summarizeState } from './pipelines/index.js'
-import { createSyncRoute, createSyncSocketServer, Relay } from './relay/index.js'
+import { createSyncRoute, createSyncSocketServer, realTimers, Relay } from './relay/index.js'
 import { openStore } from '@weft/storage'
 import { loadShippedTemplates } from './templates/index.js'
 
@@ -65,14 +66,24 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   const auth = new Auth({ store, now, sessionTtlMs: config.sessionTtlMs })
   await auth.ensureAdmin(config.admin, logger)
 
+  const history = new History({
+    store: store.versions,
+    render: summarizeState,
+    logger: logger.child({ component: 'history' }),
+    now,
+    timers: realTimers,
+  })
   const relay = new Relay({
     store,
     metrics,
     logger: logger.child({ component: 'relay' }),
     render: summarizeState,
     limits: { evictAfterMs: config.evictAfterMs, compactEvery: config.compactEvery },
+    onEdit: (pipelineId, author) => history.noteEdit(pipelineId, author),
   })
   await relay.start()
+  // Edits a stopped process recorded but did not version.
+  history.sweep().catch((error: unknown) => logger.warn('version sweep failed', { error }))
 
   const app = createApi({
     store,
@@ -151,6 +162,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
         sweeper.stop()
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
         await relay.close()
+        await history.close()
         wss.close()
         await stopped
         await store.close()

@@ -10,6 +10,16 @@ export type {
   TokenInfo,
   User,
 } from './store.js'
+export type {
+  AutoVersionResult,
+  AutoVersionRules,
+  EditActivity,
+  Version,
+  VersionAuthor,
+  VersionInfo,
+  VersionKind,
+  VersionStore,
+} from './versions.js'
 export type { StoreErrorCode } from './errors.js'
 export { StoreError } from './errors.js'
 export { openStore } from './open.js'

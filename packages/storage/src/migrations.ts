@@ -92,6 +92,36 @@ export const migrations: readonly Migration[] = [
       `create index pipelines_step_types_idx on pipelines using gin (step_types)`,
     ],
   },
+  {
+    version: 6,
+    name: 'version history',
+    statements: [
+      // See versions.ts and docs/decisions/0009-version-history.md.
+      `create table pipeline_versions (
+        id text primary key,
+        pipeline_id text not null references pipelines(id) on delete cascade,
+        number integer not null,
+        kind text not null check (kind in ('auto', 'named', 'restore')),
+        name text,
+        epoch text not null,
+        head_seq bigint not null,
+        state bytea not null,
+        yaml text not null,
+        authors text[] not null default '{}',
+        created_by text references users(id) on delete set null,
+        created_at timestamptz not null,
+        restored_from text,
+        unique (pipeline_id, number)
+      )`,
+      `create table pipeline_edit_activity (
+        pipeline_id text primary key references pipelines(id) on delete cascade,
+        first_at timestamptz not null,
+        last_at timestamptz not null,
+        authors text[] not null default '{}'
+      )`,
+      `create index pipeline_edit_activity_last_idx on pipeline_edit_activity (last_at)`,
+    ],
+  },
 ]
 
 /** An arbitrary constant that names "weft schema migration" among advisory locks. */

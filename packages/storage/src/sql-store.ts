@@ -16,6 +16,7 @@ import type {
 } from './store.js'
 import { SqlSearchStore } from './search.js'
 import { SqlTemplateStore } from './templates.js'
+import { SqlVersionStore } from './versions.js'
 
 /** The NOTIFY channel; the payload is `${pipelineId} ${headSeq}`. */
 export const UPDATES_CHANNEL = 'weft_updates'
@@ -72,11 +73,13 @@ export class SqlStore implements Store {
   readonly #logger: Logger
   readonly templates: SqlTemplateStore
   readonly search: SqlSearchStore
+  readonly versions: SqlVersionStore
 
   constructor(db: Db, logger: Logger) {
     this.#db = db
     this.templates = new SqlTemplateStore(db)
     this.search = new SqlSearchStore(db)
+    this.versions = new SqlVersionStore(db)
     this.kind = db.kind
     this.#logger = logger
   }

@@ -1,6 +1,7 @@
 import type { StorageLogger as Logger } from './logger.js'
 import type { SearchStore } from './search.js'
 import type { TemplateStore } from './templates.js'
+import type { VersionStore } from './versions.js'
 
 export type Role = 'owner' | 'editor' | 'viewer'
 
@@ -58,6 +59,8 @@ export interface Store {
   readonly templates: TemplateStore
   /** Full-text search over the pipelines a user has a role on: `search.ts`. */
   readonly search: SearchStore
+  /** Version history: automatic and named versions, restores: `versions.ts`. */
+  readonly versions: VersionStore
   close(): Promise<void>
 
   // users

@@ -14,6 +14,7 @@ import { referencePage } from './reference-page.js'
 import { searchOperations, searchRoutes } from './search.js'
 import { templateOperations, templateRoutes } from './templates.js'
 import { tokenOperations, tokenRoutes } from './tokens.js'
+import { versionOperations, versionRoutes } from './versions.js'
 
 const MAX_BODY_BYTES = 5 * 1024 * 1024
 const BODY_TYPES = new Set([
@@ -70,6 +71,7 @@ export const operations: readonly Operation[] = [
   ...pipelineOperations,
   ...templateOperations,
   ...searchOperations,
+  ...versionOperations,
 ]
 
 export function createApi(options: ApiOptions): Hono<Env> {
@@ -132,5 +134,6 @@ export function createApi(options: ApiOptions): Hono<Env> {
   app.route('/', templateRoutes(options))
   app.route('/', searchRoutes(options))
   app.route('/', tokenRoutes(options))
+  app.route('/', versionRoutes(options))
   return app
 }

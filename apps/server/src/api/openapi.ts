@@ -75,6 +75,7 @@ export const errorCodeMeanings: Readonly<Record<ErrorCode, string>> = {
   NOT_FOUND: 'No such route.',
   PIPELINE_NOT_FOUND: 'No such pipeline, or one you cannot see.',
   TEMPLATE_NOT_FOUND: 'No such template.',
+  VERSION_NOT_FOUND: 'No such version of this pipeline.',
   USER_NOT_FOUND: 'No user has that email.',
   EMAIL_TAKEN: 'That email already has an account.',
   INVALID_PIPELINE: 'The YAML does not parse or is not a pipeline; `details.diagnostics` says why.',

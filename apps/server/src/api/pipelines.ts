@@ -233,9 +233,14 @@ export function pipelineRoutes(options: ApiOptions): Hono<Env> {
       : { yaml: await c.req.text(), base: undefined }
     const diagnostics = checkPipelineText(yaml)
     let mode: 'merged' | 'imported' = 'imported'
-    await documents.change(id, (doc) => {
-      mode = applyYamlEdit(doc, base, yaml, { origin: 'rest' }).mode
-    })
+    // The author's id as the origin: version history lists who edited.
+    await documents.change(
+      id,
+      (doc) => {
+        mode = applyYamlEdit(doc, base, yaml, { origin: 'rest' }).mode
+      },
+      { author: c.get('caller').user.id },
+    )
     return c.json({ mode, diagnostics })
   })
 

@@ -12,6 +12,7 @@ export type { RejectReason } from './protocol.js'
 export { decodeSaved, encodeSaved, MessageType } from './protocol.js'
 export type {
   AttachOptions,
+  AuthoredOrigin,
   Principal,
   RelayLimits,
   RelayOptions,

@@ -117,6 +117,7 @@ export class Relay {
   private readonly logger: Logger
   private readonly timers: Timers
   private readonly render: (state: Uint8Array) => RenderedPipeline
+  private readonly onEdit: ((pipelineId: string, author: string | null) => void) | undefined
   readonly limits: RelayLimits
   private readonly docs = new Map<string, DocState>()
   private readonly unloading = new Map<string, Promise<void>>()
@@ -143,6 +144,7 @@ export class Relay {
     this.logger = options.logger.child({ module: 'relay' })
     this.timers = options.timers ?? realTimers
     this.render = options.render ?? summarizeState
+    this.onEdit = options.onEdit
     this.limits = { ...defaultLimits, ...options.limits }
     if (this.limits.evictAfterMs > 30_000) throw new Error('evictAfterMs must be at most 30 s')
   }
@@ -586,10 +588,26 @@ export class Relay {
     const message = encodeSyncUpdate(update)
     this.broadcast(doc, message, origin instanceof RelayConnection ? origin : null)
     this.metrics.fanoutLatency.observe(this.timers.now() - doc.applyStart)
+    if (origin !== REMOTE) this.reportEdit(doc, origin)
     // Rows read back from the store are durable already, unless the apply also released structs
     // that had been waiting for them (they came from a client and are stored nowhere yet).
     if (origin === REMOTE && !doc.remoteHadPending) return
     this.enqueue({ doc, update, conn: null, done: null, at: doc.applyStart })
+  }
+
+  private reportEdit(doc: DocState, origin: unknown): void {
+    if (this.onEdit === undefined) return
+    const author =
+      origin instanceof RelayConnection
+        ? origin.userId
+        : typeof (origin as { author?: unknown } | null)?.author === 'string'
+          ? (origin as { author: string }).author
+          : null
+    try {
+      this.onEdit(doc.id, author)
+    } catch (error) {
+      this.logger.warn('onEdit failed', { pipelineId: doc.id, error })
+    }
   }
 
   private subscribe(): Promise<() => Promise<void>> {

@@ -101,6 +101,17 @@ export interface RelayOptions {
   limits?: Partial<RelayLimits>
   /** What compaction stores beside the snapshot; defaults to `summarizeState`. */
   render?: (state: Uint8Array) => RenderedPipeline
+  /**
+   * Told of every change made on this process (a socket's update, a `change()`), with who made
+   * it: the socket's user, or the `author` of an `AuthoredOrigin` passed to `change()`. Version
+   * history listens here. Never told of updates read back from other processes.
+   */
+  onEdit?: (pipelineId: string, author: string | null) => void
+}
+
+/** An origin for `change()` naming who made the change (for `onEdit`). */
+export interface AuthoredOrigin {
+  readonly author: string
 }
 
 export interface AttachOptions {
