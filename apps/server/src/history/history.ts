@@ -111,6 +111,15 @@ export class History {
     )
   }
 
+  /** Resolves once no recording or check is running (tests move time, then wait for this). */
+  async whenIdle(): Promise<void> {
+    for (;;) {
+      const work = [...this.pending.values()].map((p) => p.work)
+      await Promise.all(work)
+      if ([...this.pending.values()].every((p, i) => p.work === work[i])) return
+    }
+  }
+
   /** Pipelines with edits this process has not seen versioned yet (for tests). */
   pendingPipelines(): string[] {
     return [...this.pending.keys()]

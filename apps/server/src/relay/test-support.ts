@@ -45,13 +45,18 @@ const newId = () =>
 
 export async function startRelayServer(
   store: Store,
-  options: { limits?: Partial<RelayLimits>; timers?: Timers } = {},
+  options: {
+    limits?: Partial<RelayLimits>
+    timers?: Timers
+    onEdit?: (pipelineId: string, author: string | null) => void
+  } = {},
 ): Promise<RelayServer> {
   const metrics = createMetrics()
   const relay = new Relay({
     store,
     metrics,
     logger: silentLogger,
+    ...(options.onEdit ? { onEdit: options.onEdit } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.timers ? { timers: options.timers } : {}),
   })
