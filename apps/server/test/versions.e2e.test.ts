@@ -4,7 +4,7 @@
  */
 import { exportYaml, importYaml } from '@weft/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freshDatabaseUrl } from './support/stores.js'
+import { freshDatabaseUrl } from '@weft/storage/testing'
 import {
   ADMIN,
   api,

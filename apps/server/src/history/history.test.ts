@@ -6,12 +6,11 @@
 import { randomUUID } from 'node:crypto'
 import { exportYaml, importYaml } from '@weft/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RecordingDoc, sampleYaml } from '../../test/support/docs.js'
-import { postgresBackend } from '../../test/support/stores.js'
+import type { Store, User } from '@weft/storage'
+import { postgresBackend, RecordingDoc, sampleYaml } from '@weft/storage/testing'
 import { silentLogger } from '../logging/index.js'
 import { summarizeState } from '../pipelines/index.js'
 import { connect, startRelayServer, waitFor } from '../relay/test-support.js'
-import type { Store, User } from '../storage/index.js'
 import { History, type HistoryTimers } from './history.js'
 
 const T0 = Date.parse('2030-01-01T00:00:00Z')
