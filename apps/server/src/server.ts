@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
 import type { Env, Hono } from 'hono'
-import { createApi } from './api/index.js'
+import { createApi, isCrossSite } from './api/index.js'
 import { Auth, offeredProtocols, startAccessSweeper } from './auth/index.js'
 import type { Config } from './config/index.js'
 import type { Logger } from './logging/index.js'
@@ -92,6 +92,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
     metrics,
     logger,
     secureCookies: config.secureCookies,
+    signup: config.signup,
     newId,
     now,
     shippedTemplates: await loadShippedTemplates(
@@ -109,6 +110,18 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
         protocols,
       })
       if (!caller) return c.json({ error: { code: 'UNAUTHENTICATED', message: 'Sign in' } }, 401)
+      // A sibling subdomain's page gets the SameSite cookie on a socket too: refuse it.
+      const crossSite = isCrossSite({
+        secFetchSite: c.req.header('sec-fetch-site'),
+        origin: c.req.header('origin'),
+        host: c.req.header('host'),
+      })
+      if (caller.credential.kind === 'session' && crossSite) {
+        return c.json(
+          { error: { code: 'CROSS_SITE_REQUEST', message: 'Refused: opened from another site' } },
+          403,
+        )
+      }
       const id = c.req.param('pipelineId') ?? ''
       const role = PIPELINE_ID.test(id) ? await store.getRole(id, caller.user.id) : null
       if (role === null) {
@@ -151,6 +164,10 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   })
   const port = (server.address() as AddressInfo).port
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
+  // Before `listening`, so whoever waits for that line finds the setup link (if any) above it.
+  // A wildcard listen address is not one a browser can open.
+  const linkBase = /^(0\.0\.0\.0|::|\[::\])$/.test(config.host) ? `http://localhost:${port}` : url
+  await auth.offerSetup(linkBase, logger)
   logger.info('listening', { port, url, backend: store.kind })
 
   let closing: Promise<void> | undefined

@@ -20,6 +20,7 @@ export type {
   VersionKind,
   VersionStore,
 } from './versions.js'
+export type { AccountStore, Invite, NewAccount, UserSummary } from './accounts.js'
 export type { StoreErrorCode } from './errors.js'
 export { StoreError } from './errors.js'
 export { openStore } from './open.js'

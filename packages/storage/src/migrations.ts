@@ -122,6 +122,29 @@ export const migrations: readonly Migration[] = [
       `create index pipeline_edit_activity_last_idx on pipeline_edit_activity (last_at)`,
     ],
   },
+  {
+    version: 7,
+    name: 'accounts: invites, setup code, user names',
+    statements: [
+      `alter table users add column name text not null default ''`,
+      `create table invites (
+        id text primary key,
+        hash text not null unique,
+        email text check (email = lower(email)),
+        is_admin boolean not null default false,
+        created_by text references users(id) on delete set null,
+        created_at timestamptz not null default now(),
+        expires_at timestamptz not null,
+        used_at timestamptz,
+        used_by text references users(id) on delete set null,
+        revoked_at timestamptz
+      )`,
+      `create table setup_codes (
+        hash text primary key,
+        expires_at timestamptz not null
+      )`,
+    ],
+  },
 ]
 
 /** An arbitrary constant that names "weft schema migration" among advisory locks. */

@@ -14,6 +14,7 @@ import type {
   TokenInfo,
   User,
 } from './store.js'
+import { SqlAccountStore } from './accounts.js'
 import { SqlSearchStore } from './search.js'
 import { SqlTemplateStore } from './templates.js'
 import { SqlVersionStore } from './versions.js'
@@ -74,12 +75,14 @@ export class SqlStore implements Store {
   readonly templates: SqlTemplateStore
   readonly search: SqlSearchStore
   readonly versions: SqlVersionStore
+  readonly accounts: SqlAccountStore
 
   constructor(db: Db, logger: Logger) {
     this.#db = db
     this.templates = new SqlTemplateStore(db)
     this.search = new SqlSearchStore(db)
     this.versions = new SqlVersionStore(db)
+    this.accounts = new SqlAccountStore(db)
     this.kind = db.kind
     this.#logger = logger
   }

@@ -1,4 +1,5 @@
 import type { StorageLogger as Logger } from './logger.js'
+import type { AccountStore } from './accounts.js'
 import type { SearchStore } from './search.js'
 import type { TemplateStore } from './templates.js'
 import type { VersionStore } from './versions.js'
@@ -61,6 +62,8 @@ export interface Store {
   readonly search: SearchStore
   /** Version history: automatic and named versions, restores: `versions.ts`. */
   readonly versions: VersionStore
+  /** Invites, the setup code and the user list: `accounts.ts`. */
+  readonly accounts: AccountStore
   close(): Promise<void>
 
   // users

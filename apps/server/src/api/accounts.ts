@@ -14,22 +14,31 @@ import { body, requireCaller, type ApiOptions, type Env } from './context.js'
 import { ApiError, errorBody, errorCodes } from './errors.js'
 import type { Operation } from './openapi.js'
 
+/** An email address, trimmed; stored lower-cased. */
+export const Email = v.pipe(
+  v.string('must be a string'),
+  v.trim(),
+  v.nonEmpty('must not be empty'),
+  v.check(isEmail, 'must be an email address, like ann@example.com'),
+)
+/** A new password: long enough to resist guessing, short enough to hash quickly. */
+export const NewPassword = v.pipe(
+  v.string('must be a string'),
+  v.minLength(8, 'must be at least 8 characters'),
+  v.maxLength(1024, 'must be at most 1024 characters'),
+)
 const Credentials = v.object({
-  email: v.pipe(v.string(), v.trim(), v.check(isEmail, 'must be an email address')),
+  email: Email,
   password: v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(1024)),
 })
 const NewUser = v.object({
-  email: v.pipe(v.string(), v.trim(), v.check(isEmail, 'must be an email address')),
-  password: v.pipe(v.string(), v.minLength(8, 'must be at least 8 characters'), v.maxLength(1024)),
+  email: Email,
+  password: NewPassword,
   isAdmin: v.optional(v.boolean()),
 })
 const PasswordChange = v.object({
   currentPassword: v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(1024)),
-  newPassword: v.pipe(
-    v.string(),
-    v.minLength(8, 'must be at least 8 characters'),
-    v.maxLength(1024),
-  ),
+  newPassword: NewPassword,
 })
 const TokenRequest = v.object({
   ...Credentials.entries,
@@ -144,14 +153,7 @@ export function accountRoutes(options: ApiOptions): Hono<Env> {
     const { email, password } = await body(c, Credentials)
     const user = await signIn(c, email, password)
     if (user instanceof Response) return user
-    const session = await auth.startSession(user.id)
-    setCookie(c, SESSION_COOKIE, session.secret, {
-      httpOnly: true,
-      sameSite: 'Strict',
-      secure: options.secureCookies,
-      path: '/',
-      expires: session.expiresAt,
-    })
+    await startSession(c, options, user.id)
     return c.json(publicUser(user))
   })
 
@@ -196,6 +198,22 @@ export function accountRoutes(options: ApiOptions): Hono<Env> {
   })
 
   return app
+}
+
+/** Starts a session for the user and sets its cookie: HttpOnly, SameSite=Strict. */
+export async function startSession(
+  c: Context,
+  options: Pick<ApiOptions, 'auth' | 'secureCookies'>,
+  userId: string,
+): Promise<void> {
+  const session = await options.auth.startSession(userId)
+  setCookie(c, SESSION_COOKIE, session.secret, {
+    httpOnly: true,
+    sameSite: 'Strict',
+    secure: options.secureCookies,
+    path: '/',
+    expires: session.expiresAt,
+  })
 }
 
 /** The peer's address as the socket sees it (no proxy headers: they are the client's to forge). */

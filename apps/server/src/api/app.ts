@@ -7,11 +7,13 @@ import { bodyLimit } from 'hono/body-limit'
 import * as v from 'valibot'
 import { accountOperations, accountRoutes } from './accounts.js'
 import { requireCaller, type ApiOptions, type Env } from './context.js'
+import { refuseCrossSite } from './csrf.js'
 import { ApiError, errorBody, errorCodes, handleError } from './errors.js'
 import { openApiDocument, type Operation } from './openapi.js'
 import { pipelineOperations, pipelineRoutes } from './pipelines.js'
 import { referencePage } from './reference-page.js'
 import { searchOperations, searchRoutes } from './search.js'
+import { signupOperations, signupRoutes } from './signup.js'
 import { templateOperations, templateRoutes } from './templates.js'
 import { tokenOperations, tokenRoutes } from './tokens.js'
 import { versionOperations, versionRoutes } from './versions.js'
@@ -67,6 +69,7 @@ const appOperations: readonly Operation[] = [
 export const operations: readonly Operation[] = [
   ...appOperations,
   ...accountOperations,
+  ...signupOperations,
   ...tokenOperations,
   ...pipelineOperations,
   ...templateOperations,
@@ -101,6 +104,7 @@ export function createApi(options: ApiOptions): Hono<Env> {
     }
     await next()
   })
+  app.use('/api/*', refuseCrossSite())
 
   app.get('/healthz', async (c) => {
     await store.countUsers()
@@ -130,6 +134,7 @@ export function createApi(options: ApiOptions): Hono<Env> {
   )
 
   app.route('/', accountRoutes(options))
+  app.route('/', signupRoutes(options))
   app.route('/', pipelineRoutes(options))
   app.route('/', templateRoutes(options))
   app.route('/', searchRoutes(options))

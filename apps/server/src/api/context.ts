@@ -6,6 +6,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import * as v from 'valibot'
 import type * as Y from 'yjs'
 import type { Auth, Caller } from '../auth/index.js'
+import type { SignupMode } from '../config/index.js'
 import type { Logger } from '../logging/index.js'
 import type { Metrics } from '../metrics/index.js'
 import type { Role, Store } from '@weft/storage'
@@ -31,6 +32,8 @@ export interface ApiOptions {
   readonly metrics: Metrics
   readonly logger: Logger
   readonly secureCookies: boolean
+  /** Who may make an account (WEFT_SIGNUP). */
+  readonly signup: SignupMode
   readonly newId: () => string
   /** The clock (injected, so tests can move it): token expiry and login rate limits. */
   readonly now: () => Date

@@ -30,6 +30,7 @@ beforeAll(async () => {
     metrics,
     logger: silentLogger,
     secureCookies: false,
+    signup: 'invite',
     newId: () => crypto.randomUUID(),
     now,
     shippedTemplates: [],

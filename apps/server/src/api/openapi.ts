@@ -70,6 +70,8 @@ const errorSchema = {
 export const errorCodeMeanings: Readonly<Record<ErrorCode, string>> = {
   BAD_REQUEST: 'The request is malformed or a field is invalid; `message` names the field.',
   UNAUTHENTICATED: 'No valid session cookie or bearer token.',
+  CROSS_SITE_REQUEST:
+    'A browser sent this state-changing request from another site (Sec-Fetch-Site or Origin); refused.',
   INVALID_CREDENTIALS: 'Wrong email or password.',
   FORBIDDEN: 'Signed in, but your role does not allow this.',
   NOT_FOUND: 'No such route.',
@@ -78,6 +80,13 @@ export const errorCodeMeanings: Readonly<Record<ErrorCode, string>> = {
   VERSION_NOT_FOUND: 'No such version of this pipeline.',
   USER_NOT_FOUND: 'No user has that email.',
   EMAIL_TAKEN: 'That email already has an account.',
+  SIGNUP_CLOSED: 'This server takes no sign-ups (WEFT_SIGNUP=closed); an admin creates accounts.',
+  INVITE_REQUIRED: 'Sign-up on this server needs an invite from an admin (WEFT_SIGNUP=invite).',
+  INVITE_INVALID: 'The invite was used, revoked, has expired, or is for another email.',
+  INVITE_NOT_FOUND: 'No such pending invite.',
+  SETUP_DONE: 'The server already has users: setup is over; sign in instead.',
+  SETUP_CODE_INVALID:
+    'The setup link is wrong or was replaced by a restart; use the newest one in the server log.',
   INVALID_PIPELINE: 'The YAML does not parse or is not a pipeline; `details.diagnostics` says why.',
   OWN_ROLE: 'You cannot change your own role on a pipeline.',
   WRONG_PASSWORD: 'The current password is wrong.',
@@ -129,6 +138,7 @@ export function errorsOf(op: Operation): Map<number, Set<ErrorCode>> {
   }
   if (op.access !== 'public') add(401, errorCodes.UNAUTHENTICATED)
   if (op.access === 'admin') add(403, errorCodes.FORBIDDEN)
+  if (op.method !== 'get') add(403, errorCodes.CROSS_SITE_REQUEST)
   if (op.body !== undefined) {
     add(400, errorCodes.BAD_REQUEST)
     add(413, errorCodes.PAYLOAD_TOO_LARGE)

@@ -17,8 +17,8 @@ import {
 
 export const SESSION_COOKIE = 'weft_session'
 export const TOKEN_PROTOCOL_PREFIX = 'weft-token.'
-/** The admin made on first start when WEFT_ADMIN_EMAIL/WEFT_ADMIN_PASSWORD are not set. */
-export const FIRST_ADMIN_EMAIL = 'admin@weft.local'
+/** How long the setup link of a fresh install works (a restart makes a new one). */
+export const SETUP_TTL_MS = 24 * 60 * 60 * 1000
 
 export interface Credential {
   readonly kind: CredentialKind
@@ -59,27 +59,30 @@ export class Auth {
     logger: Logger,
   ): Promise<void> {
     const { store } = this.options
-    if ((await store.countUsers()) > 0) return
-    // A fresh install with no admin configured still has to be usable: make one with a random
-    // password and say it once, in the log only the operator reads.
-    const generated = admin === undefined
-    const { email, password } = admin ?? {
-      email: FIRST_ADMIN_EMAIL,
-      password: newSecret().slice(0, 20),
-    }
+    if (admin === undefined || (await store.countUsers()) > 0) return
     const user = await store.createUser({
-      email,
-      passwordHash: await hashPassword(password),
+      email: admin.email,
+      passwordHash: await hashPassword(admin.password),
       isAdmin: true,
     })
-    if (generated) {
-      logger.warn('created the first admin; sign in with this password, shown only once', {
-        email: user.email,
-        password,
-      })
-    } else {
-      logger.info('created the admin user', { email: user.email })
-    }
+    logger.info('created the admin user', { email: user.email })
+  }
+
+  /**
+   * On a database without users, logs a one-time link whose holder creates the first admin. The
+   * code is in the URL's fragment, which browsers never send, so it reaches no proxy or access
+   * log; only its hash is stored, and a restart replaces it (only the newest link works).
+   */
+  async offerSetup(baseUrl: string, logger: Logger): Promise<void> {
+    const { store, now } = this.options
+    if ((await store.countUsers()) > 0) return
+    const code = newSecret()
+    const expiresAt = new Date(now().getTime() + SETUP_TTL_MS)
+    await store.accounts.replaceSetupCode(hashSecret(code), expiresAt)
+    logger.warn('no users yet: open this one-time link to create the first admin', {
+      url: `${baseUrl}/setup#${code}`,
+      expiresAt: expiresAt.toISOString(),
+    })
   }
 
   /** The user with this email and password, or null; takes the same time either way. */

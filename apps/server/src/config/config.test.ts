@@ -82,4 +82,13 @@ describe('readConfig', () => {
       /WEFT_ADMIN_EMAIL/,
     )
   })
+
+  it('reads WEFT_SIGNUP: invite-only unless told otherwise', () => {
+    expect(readConfig({}, '/').signup).toBe('invite')
+    expect(readConfig({ WEFT_SIGNUP: 'open' }, '/').signup).toBe('open')
+    expect(readConfig({ WEFT_SIGNUP: ' Closed ' }, '/').signup).toBe('closed')
+    expect(() => readConfig({ WEFT_SIGNUP: 'everyone' }, '/')).toThrow(
+      /WEFT_SIGNUP: expected open, invite or closed, got 'everyone'/,
+    )
+  })
 })

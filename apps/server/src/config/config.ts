@@ -14,6 +14,8 @@ export interface Config {
   readonly dataDir: string
   readonly databasePoolSize: number
   readonly admin: { readonly email: string; readonly password: string } | undefined
+  /** Who may make an account: anyone, holders of an admin's invite, or nobody (admins do). */
+  readonly signup: SignupMode
   /** Static files of the web app, served at `/`; absent means an API-only server. */
   readonly webDir: string | undefined
   /** Directory of the shipped templates (`*.yaml`); absent means the one next to the build. */
@@ -29,6 +31,9 @@ export interface Config {
   /** Update-log rows per document between compactions. */
   readonly compactEvery: number
 }
+
+export type SignupMode = 'open' | 'invite' | 'closed'
+export const SIGNUP_MODES: readonly SignupMode[] = ['open', 'invite', 'closed']
 
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID'
@@ -93,6 +98,11 @@ export function readConfig(env: Env, cwd: string): Config {
     }
   }
 
+  const signup = (text('WEFT_SIGNUP')?.toLowerCase() ?? 'invite') as SignupMode
+  if (!SIGNUP_MODES.includes(signup)) {
+    problems.push(`WEFT_SIGNUP: expected open, invite or closed, got '${text('WEFT_SIGNUP')}'`)
+  }
+
   const logLevel = (text('WEFT_LOG_LEVEL') ?? 'info') as LogLevel
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
     problems.push(`WEFT_LOG_LEVEL: expected debug, info, warn or error, got '${logLevel}'`)
@@ -110,6 +120,7 @@ export function readConfig(env: Env, cwd: string): Config {
     dataDir: path(text('WEFT_DATA_DIR') ?? '.weft-data'),
     databasePoolSize: int('WEFT_DB_POOL_SIZE', 10, 1, 100),
     admin,
+    signup,
     webDir: webDir === undefined ? undefined : path(webDir),
     templatesDir: templatesDir === undefined ? undefined : path(templatesDir),
     logLevel,

@@ -1,2 +1,2 @@
-export type { Config } from './config.js'
+export type { Config, SignupMode } from './config.js'
 export { ConfigError, isEmail, readConfig } from './config.js'
