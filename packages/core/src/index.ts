@@ -256,3 +256,7 @@ export type {
 } from './graph/index.js'
 export { deriveGraph } from './graph/index.js'
 // graph (end)
+
+// Tags (Weft's own labels on a pipeline; the server keeps them, both apps check them)
+export type { TagsResult } from './tags/index.js'
+export { checkTags, MAX_TAG_LENGTH, MAX_TAGS, normalizeTag, tagProblem } from './tags/index.js'

@@ -145,6 +145,59 @@ export const migrations: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 8,
+    name: 'search: tags, tiered vectors, index-ordered candidates',
+    statements: [
+      // Tags are Weft's own metadata (the pipeline_ex format has none): lower case, validated
+      // by the API (apps/server/src/api/tags.ts).
+      `alter table pipelines add column tags text[] not null default '{}'`,
+      // Big values (YAML, snapshot, search text and vector) go out of line, so a heap page holds
+      // many pipelines and a bitmap scan of the search indexes reads few pages. The small
+      // vectors below stay in the row (storage main): a search checks them on every candidate.
+      `alter table pipelines set (toast_tuple_target = 512)`,
+      `create function weft_name_key(name text) returns text language sql immutable parallel safe
+        as $$ select btrim(regexp_replace(lower(name), '[^[:alnum:]]+', ' ', 'g')) $$`,
+      // array_to_string is only stable (it formats any element type); for text[] it is not.
+      `create function weft_tags_text(tags text[]) returns text language sql immutable parallel safe
+        as $$ select array_to_string(tags, ' ') $$`,
+      // websearch_to_tsquery, with the last word also matching as a prefix when asked (type-ahead)
+      // and the query ends in a word.
+      `create function weft_search_query(q text, prefix boolean) returns tsquery
+        language sql immutable parallel safe as $$
+          select case when prefix and numnode(w) > 0 and right(w::text, 1) = ''''
+            then (w::text || ':*')::tsquery else w end
+          from websearch_to_tsquery('simple'::regconfig, q) as w $$`,
+      // Small vectors for the upper tiers. Bounded (the first 200 characters of the name, 500 of
+      // the description), because they are also stored in a btree index below, whose entries
+      // must stay under about 2.7 kB; the whole text still ranks through search_vector.
+      `alter table pipelines
+        add column name_vector tsvector generated always as (
+          setweight(to_tsvector('simple'::regconfig,
+            left(name, 200) || ' ' || weft_tags_text(tags)), 'A')) stored,
+        add column title_vector tsvector generated always as (
+          setweight(to_tsvector('simple'::regconfig,
+            left(name, 200) || ' ' || weft_tags_text(tags)), 'A') ||
+          setweight(to_tsvector('simple'::regconfig, left(description, 500)), 'B')) stored`,
+      `alter table pipelines alter column name_vector set storage main,
+        alter column title_vector set storage main, alter column description set storage main`,
+      `create index pipelines_name_vector_idx on pipelines using gin (name_vector)`,
+      `create index pipelines_title_vector_idx on pipelines using gin (title_vector)`,
+      `create index pipelines_tags_idx on pipelines using gin (tags)`,
+      `create index pipelines_name_key_idx on pipelines (weft_name_key(name))
+        where deleted_at is null`,
+      // Newest first, with what a search checks per row, so the newest matches of a common word
+      // are found by an index-only scan that stops after the candidates it needs.
+      `create index pipelines_recent_idx on pipelines (updated_at desc, id)
+        include (owner_id, step_types, tags, name_vector, title_vector)
+        where deleted_at is null`,
+      `create index pipelines_owner_recent_idx on pipelines (owner_id, updated_at desc)
+        where deleted_at is null`,
+      // The user's pipelines as an index-only scan (the visibility test in search).
+      `create index pipeline_access_user_pipeline_idx on pipeline_access (user_id, pipeline_id)`,
+      `drop index if exists pipeline_access_user_idx`,
+    ],
+  },
 ]
 
 /** An arbitrary constant that names "weft schema migration" among advisory locks. */

@@ -1,17 +1,32 @@
 /**
- * Full-text search over the pipelines a user has a role on (issue 5, point 3). The vector is
- * `pipelines.search_vector` (name weighted A, description B, step names and prompt text C;
- * migration 4), matched with `websearch_to_tsquery('simple', q)` and ranked by `ts_rank`. Step
- * types live in `pipelines.step_types` (GIN-indexed), kept with the other summary columns.
+ * Full-text search over the pipelines a user has a role on (issue 5, point 3), and the tags it
+ * filters by. Ranking and its cost are docs/decisions/0011-search.md; in short, a hit's tier comes
+ * first, then `ts_rank` within the tier, then recency:
+ *
+ *   0. the name is the query (compared as `weft_name_key`: lower case, words only);
+ *   1. every query word is in the name or a tag (`name_vector`);
+ *   2. ... in the name, tags or description (`title_vector`);
+ *   3. ... anywhere, step names and prompt text included (`search_vector`).
+ *
+ * A tier is only evaluated when the tiers above it left room in the page (UNION ALL under a
+ * LIMIT stops early), and within a tier only the `CANDIDATES` most recently updated matches are
+ * ranked, so a word that is in half the library costs a bounded amount of work. The small vectors
+ * and the filter columns are in `pipelines_recent_idx`, so finding those newest matches for a
+ * common word is an index-only scan; a rarer word goes through the GIN indexes instead (the
+ * planner sees the actual query: plans are custom, see `search`).
  */
-import type { Queryable } from './sql.js'
+import type { Db } from './sql.js'
 import type { Role } from './store.js'
 
 export interface SearchQuery {
   /** websearch syntax: words, "quoted phrases", `or`, `-excluded`. */
   readonly q: string
+  /** Match the last word as a prefix too (type-ahead): `rev` finds `review`. */
+  readonly prefix?: boolean
   /** Only pipelines with a step of this type. */
   readonly type?: string
+  /** Only pipelines with this tag. */
+  readonly tag?: string
   /** Only pipelines owned by the user with this email. */
   readonly ownerEmail?: string
   readonly limit: number
@@ -21,53 +36,164 @@ export interface SearchHit {
   readonly id: string
   readonly name: string
   readonly description: string
+  readonly tags: readonly string[]
   readonly role: Role
   readonly updatedAt: Date
+  /** 0 exact name, 1 name or tag, 2 description, 3 steps and prompts (see the file comment). */
+  readonly tier: number
+  /** `ts_rank` within the tier. */
   readonly rank: number
   /** The pipeline's YAML as of its last compaction, for naming the matching step. */
   readonly yaml: string
 }
 
-export interface SearchStore {
-  /** Best first (ts_rank, then updated_at desc, then id); never a pipeline without a role. */
-  search(userId: string, query: SearchQuery): Promise<SearchHit[]>
+export interface TagCount {
+  readonly tag: string
+  /** How many of the pipelines the user can see carry it. */
+  readonly count: number
 }
+
+export interface SearchStore {
+  /** Best first; never a pipeline the user has no role on. */
+  search(userId: string, query: SearchQuery): Promise<SearchHit[]>
+  /** Replaces a pipeline's tags (already validated: lower case, unique). False: no such pipeline. */
+  setTags(pipelineId: string, tags: readonly string[]): Promise<boolean>
+  /** The tags on pipelines the user can see, most used first: the facet list of the filter. */
+  tagCounts(userId: string, limit: number): Promise<TagCount[]>
+}
+
+/** Per tier, at most this many of the newest matches are ranked (decision 0011). */
+export const CANDIDATES = 200
 
 interface HitRow {
   id: string
   name: string
   description: string
+  tags: string[]
   role: Role
   updated_at: Date
+  tier: number
   rank: unknown
   yaml: string
 }
 
+/**
+ * True when the user bound at `userParam` has a role on the pipeline whose id is `idExpr`. A
+ * membership test the planner runs as a hash of the user's rows or as an index probe per row,
+ * whichever is cheaper for this user.
+ */
+export function visibleTo(idExpr: string, userParam: string): string {
+  return `${idExpr} in (select a.pipeline_id from pipeline_access a where a.user_id = ${userParam}::text)`
+}
+
+// $1 user, $2 query text, $3 prefix, $4 step type, $5 tag, $6 owner email, $7 limit, $8 candidates
+const Q = `weft_search_query($2::text, $3::boolean)`
+const FILTERS = `p.deleted_at is null and ${visibleTo('p.id', '$1')}
+  and ($4::text is null or p.step_types @> array[$4::text])
+  and ($5::text is null or p.tags @> array[$5::text])
+  and ($6::text is null or p.owner_id = (select u.id from users u where u.email = $6::text))`
+
+/**
+ * The newest `$8` matches of `match` that pass the filters, ranked by `vector`, best `$7`. The
+ * candidates carry no vector: a hash join would detoast every match's vector to build its table,
+ * so the vector is read afterwards for the candidates alone.
+ */
+const tier = (n: number, match: string, vector: string, normalization: number) => `
+  (select ${n} as tier, c.id, c.updated_at, ts_rank(r.${vector}, ${Q}, ${normalization}) as rank
+   from (select p.id, p.updated_at from pipelines p
+         where ${match} and ${FILTERS}
+         order by p.updated_at desc limit $8::int) c
+   join pipelines r on r.id = c.id
+   order by rank desc, c.updated_at desc, c.id limit $7::int)`
+
+export const SEARCH_SQL = `
+  with exact as (
+    select p.id, p.updated_at from pipelines p
+    where weft_name_key(p.name) = weft_name_key($2::text) and p.name_vector @@ ${Q}
+      and ${FILTERS}
+    order by p.updated_at desc limit $7::int
+  ),
+  hits as (
+    select h.* from (
+      (select 0 as tier, e.id, e.updated_at, 1::real as rank from exact e
+       order by e.updated_at desc)
+      union all
+      ${tier(1, `p.name_vector @@ ${Q}`, 'name_vector', 1)}
+      union all
+      ${tier(2, `p.title_vector @@ ${Q} and not p.name_vector @@ ${Q}`, 'title_vector', 1)}
+      union all
+      ${tier(3, `p.search_vector @@ ${Q} and not p.title_vector @@ ${Q}`, 'search_vector', 0)}
+    ) h
+    -- An exact match is also a tier 1 match: room for it to come twice (deduplicated below).
+    limit $7::int + (select count(*) from exact)
+  )
+  select h.tier, h.rank, p.id, p.name, p.description, p.tags, p.updated_at, p.yaml,
+    (select a.role from pipeline_access a where a.pipeline_id = p.id and a.user_id = $1::text) as role
+  from hits h join pipelines p on p.id = h.id
+  order by h.tier, h.rank desc, p.updated_at desc, p.id`
+
 export class SqlSearchStore implements SearchStore {
-  constructor(private readonly db: Queryable) {}
+  constructor(private readonly db: Db) {}
 
   async search(userId: string, query: SearchQuery): Promise<SearchHit[]> {
-    const rows = await this.db.query<HitRow>(
-      `select p.id, p.name, p.description, a.role, p.updated_at, p.yaml,
-         ts_rank(p.search_vector, q.query) as rank
-       from (select websearch_to_tsquery('simple'::regconfig, $2::text) as query) q
-       join pipelines p on p.search_vector @@ q.query
-       join pipeline_access a on a.pipeline_id = p.id and a.user_id = $1::text
-       where p.deleted_at is null
-         and ($3::text is null or p.step_types @> array[$3::text])
-         and ($4::text is null or p.owner_id = (select u.id from users u where u.email = $4::text))
-       order by rank desc, p.updated_at desc, p.id
-       limit $5::int`,
-      [userId, query.q, query.type ?? null, query.ownerEmail?.toLowerCase() ?? null, query.limit],
+    const params = [
+      userId,
+      query.q,
+      query.prefix ?? false,
+      query.type ?? null,
+      query.tag ?? null,
+      query.ownerEmail?.toLowerCase() ?? null,
+      query.limit,
+      CANDIDATES,
+    ]
+    // A prepared statement would soon get a generic plan, made without knowing the words: the
+    // same plan for a word in half the library and for a word in three pipelines. The right plan
+    // differs (an index-ordered scan that stops early, or the GIN index), so plan each search.
+    const rows = await this.db.transaction(async (tx) => {
+      await tx.query(`set local plan_cache_mode = force_custom_plan`)
+      // Parallel workers take longer to start than a search takes to run.
+      await tx.query(`set local max_parallel_workers_per_gather = 0`)
+      return tx.query<HitRow>(SEARCH_SQL, params)
+    })
+    const seen = new Set<string>()
+    const hits: SearchHit[] = []
+    for (const row of rows) {
+      if (seen.has(row.id) || row.role === null) continue
+      seen.add(row.id)
+      if (hits.length === query.limit) break
+      hits.push({
+        id: row.id,
+        name: row.name,
+        description: row.description,
+        tags: row.tags,
+        role: row.role,
+        updatedAt: row.updated_at,
+        tier: Number(row.tier),
+        rank: Number(row.rank),
+        yaml: row.yaml,
+      })
+    }
+    return hits
+  }
+
+  async setTags(pipelineId: string, tags: readonly string[]): Promise<boolean> {
+    // Bound as one JSON array: both drivers bind a JS array differently.
+    const rows = await this.db.query(
+      `update pipelines set tags = array(select jsonb_array_elements_text($2::text::jsonb))
+       where id = $1 and deleted_at is null returning id`,
+      [pipelineId, JSON.stringify(tags)],
     )
-    return rows.map((row) => ({
-      id: row.id,
-      name: row.name,
-      description: row.description,
-      role: row.role,
-      updatedAt: row.updated_at,
-      rank: Number(row.rank),
-      yaml: row.yaml,
-    }))
+    return rows.length > 0
+  }
+
+  async tagCounts(userId: string, limit: number): Promise<TagCount[]> {
+    const rows = await this.db.query<{ tag: string; count: unknown }>(
+      `select t.tag, count(*) as count
+       from pipelines p cross join lateral unnest(p.tags) as t(tag)
+       where p.deleted_at is null and p.tags <> '{}' and ${visibleTo('p.id', '$1')}
+       group by t.tag order by count(*) desc, t.tag limit $2::int`,
+      [userId, limit],
+    )
+    return rows.map((row) => ({ tag: row.tag, count: Number(row.count) }))
   }
 }

@@ -40,6 +40,7 @@ interface PipelineRow {
   epoch: string
   created_at: Date
   updated_at: Date
+  tags: string[] | null
 }
 
 const toUser = (row: UserRow): User => ({
@@ -57,6 +58,7 @@ const toPipeline = (row: PipelineRow): PipelineInfo => ({
   epoch: row.epoch,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
+  tags: row.tags ?? [],
 })
 
 /** bigint columns come back as string (postgres.js) or number/bigint (PGlite). */
@@ -66,7 +68,7 @@ const num = (value: unknown): number => Number(value)
 const STEP_TYPES_PARAM = (n: number) =>
   `array(select jsonb_array_elements_text($${n}::text::jsonb))`
 
-const PIPELINE_COLUMNS = `p.id, p.name, p.description, a.role, p.epoch, p.created_at, p.updated_at`
+const PIPELINE_COLUMNS = `p.id, p.name, p.description, a.role, p.epoch, p.created_at, p.updated_at, p.tags`
 
 export class SqlStore implements Store {
   readonly kind: 'postgres' | 'pglite'

@@ -21,6 +21,8 @@ export interface PipelineInfo {
   epoch: string
   createdAt: Date
   updatedAt: Date
+  /** Weft's own labels (the format has none); see search.ts. */
+  tags: string[]
 }
 
 export type CredentialKind = 'session' | 'token'

@@ -3,7 +3,15 @@
  * and the YAML of a pipeline read from and written into the live document, so REST writes merge
  * with whoever is editing.
  */
-import { applyYamlEdit, importYaml, readYaml, validateSource, type Diagnostic } from '@weft/core'
+import {
+  applyYamlEdit,
+  importYaml,
+  normalizeTag,
+  readYaml,
+  tagProblem,
+  validateSource,
+  type Diagnostic,
+} from '@weft/core'
 import { Hono, type Context } from 'hono'
 import * as v from 'valibot'
 import * as Y from 'yjs'
@@ -39,6 +47,8 @@ const Pipeline = v.object({
   epoch: v.string(),
   createdAt: v.pipe(v.string(), v.isoTimestamp()),
   updatedAt: v.pipe(v.string(), v.isoTimestamp()),
+  /** Weft's own labels; set with `PUT /api/pipelines/{id}/tags`. */
+  tags: v.array(v.string()),
 })
 /** Problems found in a pipeline that was still kept (see docs/format.md). */
 export const Diagnostics = v.array(
@@ -62,7 +72,11 @@ export const pipelineOperations: readonly Operation[] = [
     tag: 'Pipelines',
     summary: 'The pipelines you have a role on',
     access: 'signed-in',
+    query: {
+      tag: { description: 'Only pipelines with this tag', schema: { type: 'string' } },
+    },
     responses: { 200: { description: 'The pipelines', schema: v.array(Pipeline) } },
+    errors: { 400: [errorCodes.BAD_REQUEST] },
   },
   {
     method: 'post',
@@ -162,8 +176,14 @@ export function pipelineRoutes(options: ApiOptions): Hono<Env> {
   const signedIn = requireCaller(auth)
 
   app.get('/api/pipelines', signedIn, async (c) => {
+    const rawTag = c.req.query('tag')?.trim() || undefined
+    const tag = rawTag === undefined ? undefined : normalizeTag(rawTag)
+    const problem = tag === undefined ? null : tagProblem(tag)
+    if (problem !== null) throw new ApiError(400, errorCodes.BAD_REQUEST, `tag: ${problem}`)
     const list = await store.listPipelines(c.get('caller').user.id)
-    return c.json(list.map(publicPipeline))
+    return c.json(
+      list.filter((p) => tag === undefined || p.tags.includes(tag)).map(publicPipeline),
+    )
   })
 
   app.post('/api/pipelines', signedIn, async (c) => {
@@ -316,6 +336,7 @@ function publicPipeline(p: {
   epoch: string
   createdAt: Date
   updatedAt: Date
+  tags: readonly string[]
 }) {
   return {
     id: p.id,
@@ -325,5 +346,6 @@ function publicPipeline(p: {
     epoch: p.epoch,
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
+    tags: p.tags,
   }
 }
