@@ -1,10 +1,14 @@
-/** Search at the storage level, on both backends: the weighted vector and step_types upkeep. */
+/**
+ * Search at the storage level, on both backends: the ranking tiers people rely on, the filters,
+ * tags, visibility and the bound on ranked candidates (docs/decisions/0011-search.md).
+ */
 import { randomUUID } from 'node:crypto'
 import { applyYamlEdit, importYaml } from '@weft/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { renderDocument, renderPipeline } from './testing/docs.js'
 import { backends } from './testing/stores.js'
+import { CANDIDATES } from './search.js'
 import type { Store, User } from './store.js'
 
 const yamlOf = (name: string, stepName: string, type: string, prompt: string) =>
@@ -34,13 +38,13 @@ describe.each(backends)('search on $name', (backend) => {
     await store?.close()
   })
 
-  async function create(yaml: string) {
+  async function create(yaml: string, by: User = owner) {
     const id = `p_${randomUUID()}`
     const doc = new Y.Doc()
     importYaml(doc, yaml)
     await store.createPipeline({
       id,
-      ownerId: owner.id,
+      ownerId: by.id,
       epoch: 'e',
       state: Y.encodeStateAsUpdate(doc),
       ...renderDocument(doc),
@@ -70,4 +74,133 @@ describe.each(backends)('search on $name', (backend) => {
     expect(found.map((h) => h.id)).toEqual([id])
     expect(await store.search.search(owner.id, { q: word, type: 'claude', limit: 5 })).toEqual([])
   })
+
+  const newUser = () =>
+    store.createUser({ email: `u-${randomUUID()}@example.com`, passwordHash: 'x', isAdmin: false })
+  const fresh = () => `w${randomUUID().slice(0, 8)}`
+  const withDescription = (name: string, description: string, prompt: string) =>
+    yamlOf(name, 'a', 'claude', prompt).replace(
+      '\n  steps:',
+      `\n  description: ${description}\n  steps:`,
+    )
+
+  it('puts the exact name first, then name, then description, then steps', async () => {
+    const word = fresh()
+    const inPrompt = await create(yamlOf('other', 'a', 'claude', `${word} ${word} ${word} ${word}`))
+    const inDescription = await create(withDescription('misc', `about ${word}`, 'nothing'))
+    const inName = await create(yamlOf(`${word}_weekly_digest`, 'b', 'claude', 'nothing'))
+    const exact = await create(yamlOf(word, 'c', 'claude', 'nothing'))
+    const hits = await store.search.search(owner.id, { q: word, limit: 10 })
+    expect(hits.map((h) => h.id)).toEqual([exact.id, inName.id, inDescription.id, inPrompt.id])
+    expect(hits.map((h) => h.tier)).toEqual([0, 1, 2, 3])
+    // Two words: both in the name beats one in the name and one in a prompt.
+    const two = await store.search.search(owner.id, { q: `${word} weekly`, limit: 10 })
+    expect(two.map((h) => h.id)).toEqual([inName.id])
+  })
+
+  it('ranks within a tier by text rank, then the newest first', async () => {
+    const word = fresh()
+    const once = await create(yamlOf('x', 'a', 'claude', `${word} and more words here`))
+    const often = await create(yamlOf('y', 'a', 'claude', `${word} ${word} ${word}`))
+    const same = await create(yamlOf('z', 'a', 'claude', `${word} and more words here`))
+    const hits = await store.search.search(owner.id, { q: word, limit: 10 })
+    expect(hits.map((h) => h.id)).toEqual([often.id, same.id, once.id])
+  })
+
+  it('matches the last word as a prefix only when asked (type-ahead)', async () => {
+    const word = fresh()
+    const p = await create(yamlOf(`${word}ation_report`, 'a', 'claude', 'nothing'))
+    expect(await store.search.search(owner.id, { q: word, limit: 5 })).toEqual([])
+    const typed = await store.search.search(owner.id, { q: word, prefix: true, limit: 5 })
+    expect(typed.map((h) => h.id)).toEqual([p.id])
+    const phrase = await store.search.search(owner.id, {
+      q: `report ${word}`,
+      prefix: true,
+      limit: 5,
+    })
+    expect(phrase.map((h) => h.id)).toEqual([p.id])
+  })
+
+  it('keeps tags: searchable as names are, a filter, listed with the pipeline', async () => {
+    const word = fresh()
+    const tagged = await create(yamlOf('plain', 'a', 'claude', 'nothing'))
+    const untagged = await create(yamlOf('plain', 'a', 'claude', `mentions ${word}`))
+    expect(await store.search.setTags(tagged.id, [word, 'prod'])).toBe(true)
+    expect(await store.search.setTags('p_missing', ['x'])).toBe(false)
+    const hits = await store.search.search(owner.id, { q: word, limit: 10 })
+    expect(hits.map((h) => [h.id, h.tier])).toEqual([
+      [tagged.id, 1],
+      [untagged.id, 3],
+    ])
+    expect(hits[0]!.tags).toEqual([word, 'prod'])
+    const filtered = await store.search.search(owner.id, { q: 'plain', tag: word, limit: 10 })
+    expect(filtered.map((h) => h.id)).toEqual([tagged.id])
+    expect((await store.getPipeline(tagged.id, owner.id))!.tags).toEqual([word, 'prod'])
+    expect((await store.listPipelines(owner.id)).find((p) => p.id === untagged.id)!.tags).toEqual(
+      [],
+    )
+    expect(await store.search.setTags(tagged.id, [])).toBe(true)
+    expect(await store.search.search(owner.id, { q: 'plain', tag: word, limit: 10 })).toEqual([])
+  })
+
+  it('filters by owner', async () => {
+    const word = fresh()
+    const other = await newUser()
+    const mine = await create(yamlOf(word, 'a', 'claude', 'x'))
+    const theirs = await create(yamlOf(word, 'a', 'claude', 'x'), other)
+    await store.setRole(theirs.id, owner.id, 'viewer')
+    const all = await store.search.search(owner.id, { q: word, limit: 10 })
+    expect(new Set(all.map((h) => h.id))).toEqual(new Set([mine.id, theirs.id]))
+    const byOther = await store.search.search(owner.id, {
+      q: word,
+      ownerEmail: other.email,
+      limit: 10,
+    })
+    expect(byOther.map((h) => [h.id, h.role])).toEqual([[theirs.id, 'viewer']])
+    const nobody = await store.search.search(owner.id, {
+      q: word,
+      ownerEmail: 'no@example.com',
+      limit: 10,
+    })
+    expect(nobody).toEqual([])
+  })
+
+  it('never shows a pipeline the user cannot see, nor its tags, nor a deleted one', async () => {
+    const word = fresh()
+    const stranger = await newUser()
+    const hidden = await create(yamlOf(word, 'a', 'claude', word), stranger)
+    await store.search.setTags(hidden.id, [word])
+    expect(await store.search.search(owner.id, { q: word, limit: 10 })).toEqual([])
+    expect(await store.search.search(owner.id, { q: word, tag: word, limit: 10 })).toEqual([])
+    expect((await store.search.tagCounts(owner.id, 500)).map((t) => t.tag)).not.toContain(word)
+    expect(await store.search.tagCounts(stranger.id, 10)).toEqual([{ tag: word, count: 1 }])
+    await store.setRole(hidden.id, owner.id, 'editor')
+    const shared = await store.search.search(owner.id, { q: word, limit: 10 })
+    expect(shared.map((h) => [h.id, h.role])).toEqual([[hidden.id, 'editor']])
+    expect(await store.search.tagCounts(owner.id, 500)).toContainEqual({ tag: word, count: 1 })
+    await store.setRole(hidden.id, owner.id, null)
+    expect(await store.search.search(owner.id, { q: word, limit: 10 })).toEqual([])
+    const mine = await create(yamlOf(word, 'a', 'claude', 'x'))
+    await store.deletePipeline(mine.id, new Date())
+    expect(await store.search.search(owner.id, { q: word, limit: 10 })).toEqual([])
+  })
+
+  it(`ranks only the ${CANDIDATES} newest matches of a tier (the documented cost)`, async () => {
+    const word = fresh()
+    const searcher = await newUser()
+    // Oldest: the best text match, then more newer weaker matches than the bound.
+    const best = await create(
+      yamlOf('old', 'a', 'claude', `${word} ${word} ${word} ${word}`),
+      searcher,
+    )
+    for (let i = 0; i < CANDIDATES; i++) {
+      await create(yamlOf(`n${i}`, 'a', 'claude', `${word} once among other words`), searcher)
+    }
+    const hits = await store.search.search(searcher.id, { q: word, limit: 5 })
+    expect(hits).toHaveLength(5)
+    expect(hits.map((h) => h.id)).not.toContain(best.id)
+    // A narrower query (a filter, another word) brings it back within the bound.
+    const narrowed = await store.search.search(searcher.id, { q: `${word} old`, limit: 5 })
+    expect(narrowed[0]!.id).toBe(best.id)
+  }, 120_000)
 })

@@ -181,9 +181,7 @@ export function pipelineRoutes(options: ApiOptions): Hono<Env> {
     const problem = tag === undefined ? null : tagProblem(tag)
     if (problem !== null) throw new ApiError(400, errorCodes.BAD_REQUEST, `tag: ${problem}`)
     const list = await store.listPipelines(c.get('caller').user.id)
-    return c.json(
-      list.filter((p) => tag === undefined || p.tags.includes(tag)).map(publicPipeline),
-    )
+    return c.json(list.filter((p) => tag === undefined || p.tags.includes(tag)).map(publicPipeline))
   })
 
   app.post('/api/pipelines', signedIn, async (c) => {

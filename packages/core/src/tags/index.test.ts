@@ -8,7 +8,8 @@ describe('tags', () => {
   })
 
   it('accepts words of letters, digits, - and _', () => {
-    for (const tag of ['prod', 'team-a', 'q3_2026', '2026', 'équipe']) expect(tagProblem(tag)).toBeNull()
+    for (const tag of ['prod', 'team-a', 'q3_2026', '2026', 'équipe'])
+      expect(tagProblem(tag)).toBeNull()
   })
 
   it('says why a tag is refused', () => {
@@ -22,7 +23,8 @@ describe('tags', () => {
     expect(checkTags(['Prod', 'prod', 'team a'])).toEqual({ ok: true, tags: ['prod', 'team-a'] })
     expect(checkTags(['ok', 'not ok!'])).toEqual({
       ok: false,
-      message: 'tags[1]: "not-ok!" may only hold lower case letters, digits, - and _, starting with a letter or digit',
+      message:
+        'tags[1]: "not-ok!" may only hold lower case letters, digits, - and _, starting with a letter or digit',
     })
     const many = Array.from({ length: MAX_TAGS + 1 }, (_, i) => `t${i}`)
     expect(checkTags(many)).toEqual({ ok: false, message: `tags: at most ${MAX_TAGS}, not 11` })
