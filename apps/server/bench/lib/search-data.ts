@@ -40,7 +40,9 @@ const TAG_HEAD = `prod staging draft security finance support marketing legal re
 
 export function readCorpus(dir: string): CorpusShape[] {
   const shapes: CorpusShape[] = []
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
     const { value } = readYaml(readFileSync(join(dir, file), 'utf8'))
     const root = isRecord(value) ? value : {}
     const workflow = isRecord(root.workflow) ? root.workflow : root
@@ -75,7 +77,11 @@ export class SearchDataGenerator {
   ) {
     const counts = new Map<string, number>()
     for (const shape of shapes) {
-      const all = [shape.name, shape.description, ...shape.steps.flatMap((s) => [s.name, ...s.texts])]
+      const all = [
+        shape.name,
+        shape.description,
+        ...shape.steps.flatMap((s) => [s.name, ...s.texts]),
+      ]
       for (const word of all.flatMap(words)) counts.set(word, (counts.get(word) ?? 0) + 1)
     }
     const head = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([w]) => w)
@@ -87,7 +93,10 @@ export class SearchDataGenerator {
     }
     this.vocabulary = [...head, ...tail]
     this.#cdf = zipfCdf(this.vocabulary.length)
-    this.#tags = [...TAG_HEAD, ...Array.from({ length: 400 }, (_, i) => `team-${madeUp(i * 7 + 3)}`)]
+    this.#tags = [
+      ...TAG_HEAD,
+      ...Array.from({ length: 400 }, (_, i) => `team-${madeUp(i * 7 + 3)}`),
+    ]
     this.#tagCdf = zipfCdf(this.#tags.length)
   }
 
@@ -124,7 +133,9 @@ export class SearchDataGenerator {
     }))
     const tagCount = random() < 0.4 ? 0 : 1 + Math.floor(random() * 3)
     const tags = [
-      ...new Set(Array.from({ length: tagCount }, () => this.#tags[sample(this.#tagCdf, random())]!)),
+      ...new Set(
+        Array.from({ length: tagCount }, () => this.#tags[sample(this.#tagCdf, random())]!),
+      ),
     ]
     const q = JSON.stringify
     const yaml = [
@@ -137,7 +148,10 @@ export class SearchDataGenerator {
         `      type: ${q(s.type)}`,
         ...(s.texts.length === 0
           ? []
-          : ['      prompt:', ...s.texts.flatMap((t) => ['        - type: static', `          content: ${q(t)}`])]),
+          : [
+              '      prompt:',
+              ...s.texts.flatMap((t) => ['        - type: static', `          content: ${q(t)}`]),
+            ]),
       ]),
       '',
     ].join('\n')
@@ -146,7 +160,14 @@ export class SearchDataGenerator {
       ...(description ? [description] : []),
       ...made.flatMap((s) => [s.name, s.type, ...s.texts.flatMap((t) => ['static', t])]),
     ].join('\n')
-    return { name, description, yaml, search, stepTypes: [...new Set(made.map((s) => s.type))], tags }
+    return {
+      name,
+      description,
+      yaml,
+      search,
+      stepTypes: [...new Set(made.map((s) => s.type))],
+      tags,
+    }
   }
 }
 
