@@ -150,7 +150,7 @@ export const migrations: readonly Migration[] = [
     name: 'search: tags, tiered vectors, index-ordered candidates',
     statements: [
       // Tags are Weft's own metadata (the pipeline_ex format has none): lower case, validated
-      // by the API (apps/server/src/api/tags.ts).
+      // by the API (checkTags in @weft/core).
       `alter table pipelines add column tags text[] not null default '{}'`,
       // Big values (YAML, snapshot, search text and vector) go out of line, so a heap page holds
       // many pipelines and a bitmap scan of the search indexes reads few pages. The small
