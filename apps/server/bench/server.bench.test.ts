@@ -18,6 +18,7 @@ import { summarizeState } from '../src/pipelines/index.js'
 import { openStore, type Store } from '@weft/storage'
 import { api } from '../test/harness.js'
 import { createDatabase, startPostgres, type PostgresServer } from '@weft/storage/testing'
+import { startClientPool, stopClientPool, type ClientProcess } from './lib/client-pool.js'
 import { describeMachine, type Machine } from './lib/machine.js'
 import { delta, scrape, type ServerSide } from './lib/metrics.js'
 import {
@@ -65,6 +66,8 @@ const config = {
   >,
   /** Which parts to run: fanout, floor, acks, storage. */
   only: (process.env.BENCH_ONLY ?? 'fanout,floor,acks,storage').split(','),
+  /** Client processes the fan-out readers and the ack writers are dealt over (both systems). */
+  clientProcesses: env('BENCH_CLIENT_PROCS', 4),
 }
 const part = (name: string) => !config.only.includes(name)
 
@@ -74,6 +77,7 @@ let hocusUrl: string
 let weft: Awaited<ReturnType<typeof startWeft>>
 let hocus: Awaited<ReturnType<typeof startHocuspocus>>
 let machine: Machine
+let pool: ClientProcess[] = []
 const fanouts: Array<FanoutResult & { round: number }> = []
 const ackResults: Array<AckResult & { round: number; serverSide?: ServerSide }> = []
 const loadAverage: number[][] = []
@@ -88,6 +92,7 @@ beforeAll(async () => {
   loadAverage.push(loadavg())
   weft = await startWeft(weftUrl)
   hocus = await startHocuspocus(hocusUrl)
+  pool = await startClientPool(config.clientProcesses)
   console.log(
     `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB, Node ${machine.node}, ${machine.postgres}`,
   )
@@ -95,6 +100,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   loadAverage.push(loadavg())
+  await stopClientPool(pool)
   await weft?.stop()
   await hocus?.stop()
   await pg?.stop()
@@ -110,7 +116,7 @@ test.skipIf(part('fanout'))('fan-out: one writer, N readers', async () => {
       const order = turn++ % 2 === 0 ? [weft, hocus] : [hocus, weft]
       for (const system of order.filter((s) => config.systems.includes(s.name))) {
         const name = await system.create(yaml)
-        const result = await fanout(system, name, {
+        const result = await fanout(system, name, pool, {
           readers,
           rate: config.rate,
           warmup: config.warmup,
@@ -145,7 +151,7 @@ test.skipIf(part('acks'))('acknowledgements: 50 writers', async () => {
         const names: string[] = []
         for (let i = 0; i < count; i++) names.push(await system.create(yaml))
         const before = system === weft ? await scrape(weft.server.url, weft.token) : null
-        const result = await acks(system, names, {
+        const result = await acks(system, names, pool, {
           writers: config.writers,
           rate: config.writerRate,
           warmupMs: 3000,

@@ -40,34 +40,42 @@ function machineTicks(): { busy: number; total: number } {
 export interface Load {
   /** Whole machine, 0–100 % of all cores. */
   machineBusyPct: number
-  /** This (bench) process and the server under test, % of one core. */
+  /** The bench's processes (its own and its client processes) and the server under test, % of one core. */
   benchCpuPct: number
   serverCpuPct: number
-  /** Event-loop delay of the bench process (where every client lives), ms. */
+  /** Event-loop delay, ms: the worst p99 (and max) among the bench process and its client processes. */
   benchLoopDelayP99: number
   benchLoopDelayMax: number
 }
 
-/** Starts measuring load; call the result to stop and read it. */
-export function measureLoad(serverPid: number): () => Load {
+/**
+ * Starts measuring load; call the result, with the client processes' own loop delays, to stop
+ * and read it.
+ */
+export function measureLoad(
+  serverPid: number,
+  clientPids: readonly number[] = [],
+): (clientLoops?: ReadonlyArray<{ loopP99: number; loopMax: number }>) => Load {
   const t0 = performance.now()
   const m0 = machineTicks()
   const b0 = process.cpuUsage()
   const s0 = cpuMs(serverPid)
+  const c0 = clientPids.map(cpuMs)
   const loop = monitorEventLoopDelay({ resolution: 5 })
   loop.enable()
-  return () => {
+  return (clientLoops = []) => {
     loop.disable()
     const wall = performance.now() - t0
     const m1 = machineTicks()
     const b = process.cpuUsage(b0)
+    const clientCpu = clientPids.reduce((sum, pid, i) => sum + cpuMs(pid) - c0[i]!, 0)
     return {
       machineBusyPct:
         m1.total > m0.total ? (100 * (m1.busy - m0.busy)) / (m1.total - m0.total) : NaN,
-      benchCpuPct: (100 * (b.user + b.system)) / 1000 / wall,
+      benchCpuPct: (100 * ((b.user + b.system) / 1000 + clientCpu)) / wall,
       serverCpuPct: (100 * (cpuMs(serverPid) - s0)) / wall,
-      benchLoopDelayP99: loop.percentile(99) / 1e6,
-      benchLoopDelayMax: loop.max / 1e6,
+      benchLoopDelayP99: Math.max(loop.percentile(99) / 1e6, ...clientLoops.map((l) => l.loopP99)),
+      benchLoopDelayMax: Math.max(loop.max / 1e6, ...clientLoops.map((l) => l.loopMax)),
     }
   }
 }

@@ -1,33 +1,12 @@
 /** The three measurements, each written once and run against both systems where it applies. */
 import postgres from 'postgres'
 import * as Y from 'yjs'
+import { deal, type ClientProcess } from './client-pool.js'
+import type { WorkerWrite } from './client-worker.js'
 import { measureLoad, sleep, until, type Load } from './proc.js'
 import { summarize, type Summary } from './stats.js'
-import { epochNow, type BenchClient, type Stored, type System } from './systems.js'
+import { closeCodes, epochNow, type Stored, type System } from './systems.js'
 import { FANOUT_PATH, fanoutStep, setKey, steps } from './workload.js'
-
-/** Connects `count` clients to `name`, `batch` at a time, and waits until each has synced. */
-export async function connectMany(
-  system: System,
-  name: string,
-  count: number,
-  options: { acks?: boolean } = {},
-  batch = 25,
-): Promise<BenchClient[]> {
-  const clients: BenchClient[] = []
-  for (let i = 0; i < count; i += batch) {
-    const group = Array.from({ length: Math.min(batch, count - i) }, () =>
-      system.connect(name, options),
-    )
-    clients.push(...group)
-    await withTimeout(
-      Promise.all(group.map((c) => c.synced)),
-      60_000,
-      `${system.name}: ${count} clients to sync`,
-    )
-  }
-  return clients
-}
 
 async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined
@@ -81,58 +60,69 @@ export interface FanoutResult {
 export async function fanout(
   system: System,
   name: string,
+  pool: readonly ClientProcess[],
   options: FanoutOptions,
 ): Promise<FanoutResult> {
+  // The writer lives in the bench process; the readers are dealt out over the client processes.
   const writer = system.connect(name)
   await withTimeout(writer.synced, 30_000, `${system.name}: writer to sync`)
-  const readers = await connectMany(system, name, options.readers, {
-    acks: options.readerAcks ?? true,
-  })
+  const shares = deal(options.readers, pool.length)
+  await withTimeout(
+    Promise.all(
+      pool.map((p, i) =>
+        p.request({
+          op: 'connect',
+          target: system.target,
+          names: shares[i]!.map(() => name),
+          acks: options.readerAcks ?? true,
+        }),
+      ),
+    ),
+    120_000,
+    `${system.name}: ${options.readers} readers to sync`,
+  )
   const target = fanoutStep(writer.doc)
   const writerId = writer.doc.clientID
-  // Each reader notes when the writer's clock advances in its doc: (clock reached, receive time).
-  // Comparing clocks, not only the value, also counts updates that arrive merged with the next
-  // one (Hocuspocus coalesces the broadcasts of one event-loop turn).
-  const received = readers.map(() => [] as Array<[number, number]>)
-  readers.forEach((reader, i) => {
-    const got = received[i]!
-    let last = Y.getState(reader.doc.store, writerId)
-    reader.doc.on('update', () => {
-      const at = performance.now()
-      const clock = Y.getState(reader.doc.store, writerId)
-      if (clock > last) {
-        last = clock
-        got.push([clock, at])
-      }
-    })
-  })
+  await Promise.all(pool.map((p) => p.request({ op: 'watch', writerId })))
   await sleep(500)
 
   const period = 1000 / options.rate
   const total = options.warmup + options.samples
-  // (the writer's clock after the update, send time)
+  // (the writer's clock after the update, send time as Unix ms)
   const sent: Array<[number, number]> = []
-  const stopLoad = measureLoad(system.pid)
+  const stopLoad = measureLoad(
+    system.pid,
+    pool.map((p) => p.pid),
+  )
+  await Promise.all(pool.map((p) => p.request({ op: 'loop-start' })))
   const start = performance.now() + 20
+  let lastValue = 0
   for (let i = 0; i < total; i++) {
     await sleepUntil(start + i * period)
     // The send time is also the value written, as a plain number in the step's map.
     const ts = performance.now()
     setKey(writer.doc, target.id, FANOUT_PATH, ts)
-    sent.push([Y.getState(writer.doc.store, writerId), ts])
+    lastValue = ts
+    sent.push([Y.getState(writer.doc.store, writerId), epochNow(ts)])
   }
   const lastClock = sent[sent.length - 1]![0]
-  await until(
-    `${system.name}: all ${options.readers} readers to get the last update`,
-    () => received.every((got) => (got[got.length - 1]?.[0] ?? 0) >= lastClock),
-    15_000,
-  ).catch(() => {})
-  const load = stopLoad()
+  const collected = await Promise.all(
+    pool.map((p) =>
+      p.request<{ received: Array<Array<[number, number]>>; wrongValue: number }>({
+        op: 'collect',
+        lastClock,
+        lastValue,
+        timeoutMs: 15_000,
+      }),
+    ),
+  )
+  const loops = await Promise.all(
+    pool.map((p) => p.request<{ loopP99: number; loopMax: number }>({ op: 'loop-stop' })),
+  )
+  const load = stopLoad(loops)
+  const received = collected.flatMap((c) => c.received)
   // Spot check that readers see the writer's value, not just its clock.
-  const lastValue = sent[sent.length - 1]![1]
-  const wrongValue = readers.filter(
-    (r) => fanoutStep(r.doc).map.get(FANOUT_PATH[1]) !== lastValue,
-  ).length
+  const wrongValue = collected.reduce((n, c) => n + c.wrongValue, 0)
 
   const measured = sent.slice(options.warmup)
   const delivery: number[] = []
@@ -161,8 +151,8 @@ export async function fanout(
       series.push([Math.round(ts - measured[0]![1]), Math.round(worst * 100) / 100])
     }
   }
-  const closes = [writer, ...readers].reduce((n, c) => n + c.closes(), 0)
-  for (const client of [writer, ...readers]) client.destroy()
+  const closes = writer.closes() + (await closePool(pool))
+  writer.destroy()
   await sleep(1000)
   return {
     system: system.name,
@@ -176,6 +166,19 @@ export async function fanout(
     wrongValue,
     load,
   }
+}
+
+/** Disconnects every client of the pool; returns how many socket closes they saw. */
+async function closePool(pool: readonly ClientProcess[]): Promise<number> {
+  const replies = await Promise.all(
+    pool.map((p) =>
+      p.request<{ closes: number; closeCodes: Array<[number, number]> }>({ op: 'close' }),
+    ),
+  )
+  for (const reply of replies) {
+    for (const [code, n] of reply.closeCodes) closeCodes.set(code, (closeCodes.get(code) ?? 0) + n)
+  }
+  return replies.reduce((n, r) => n + r.closes, 0)
 }
 
 // --- 2. acknowledgements from many writers ----------------------------------------------------
@@ -213,94 +216,91 @@ export interface AckResult {
 export async function acks(
   system: System,
   names: readonly string[],
+  pool: readonly ClientProcess[],
   options: AckOptions,
 ): Promise<AckResult> {
-  const clients: BenchClient[] = []
-  const docOf: string[] = []
-  for (let i = 0; i < options.writers; i += 25) {
-    const group: BenchClient[] = []
-    for (let k = i; k < Math.min(options.writers, i + 25); k++) {
-      const name = options.docs === 'shared' ? names[0]! : names[k]!
-      group.push(system.connect(name))
-      docOf.push(name)
-    }
-    clients.push(...group)
-    await withTimeout(Promise.all(group.map((c) => c.synced)), 60_000, 'writers to sync')
-  }
+  const shares = deal(options.writers, pool.length)
+  const nameOf = (k: number) => (options.docs === 'shared' ? names[0]! : names[k]!)
+  await withTimeout(
+    Promise.all(
+      pool.map((p, i) =>
+        p.request({
+          op: 'connect',
+          target: system.target,
+          names: shares[i]!.map(nameOf),
+          acks: true,
+        }),
+      ),
+    ),
+    120_000,
+    'writers to sync',
+  )
   await sleep(500)
 
-  const ackTimes: number[] = []
-  const series: Array<[number, number]> = []
-  let tracked = 0
-  const durableTimes: number[] = []
-  // Per client, the writes not yet seen in a store: (clock after the write, its epoch time).
-  const notStored = clients.map(() => [] as Array<{ clock: number; at: number }>)
-  const unsubscribe = options.onStored?.((stored) => {
-    clients.forEach((client, k) => {
-      if (docOf[k] !== stored.name) return
-      const have = stored.stateVector.get(client.doc.clientID) ?? 0
-      const queue = notStored[k]!
-      while (queue.length > 0 && queue[0]!.clock <= have) {
-        durableTimes.push(stored.at - queue.shift()!.at)
-      }
-    })
-  })
+  // Every store the Hocuspocus process reports, to find when each write became durable.
+  const stores: Stored[] = []
+  const unsubscribe = options.onStored?.((stored) => stores.push(stored))
 
-  const start = performance.now()
-  const measureFrom = start + options.warmupMs
+  const measureFrom = epochNow() + options.warmupMs
   const end = measureFrom + options.durationMs
-  const period = 1000 / options.rate
-  const stopLoad = measureLoad(system.pid)
-  await Promise.all(
-    clients.map(async (client, k) => {
-      const stepList = steps(client.doc)
-      const step = stepList[k % stepList.length]!
-      let counter = 0
-      await sleep(Math.random() * period)
-      while (performance.now() < end) {
-        const t = performance.now()
-        setKey(client.doc, step.id, ['token_budget', 'max_output_tokens'], 1000 + ++counter)
-        if (t >= measureFrom) {
-          tracked++
-          client.track((at) => {
-            ackTimes.push(at - t)
-            series.push([Math.round(t - measureFrom), Math.round((at - t) * 100) / 100])
-          })
-          if (options.onStored) {
-            notStored[k]!.push({
-              clock: Y.getState(client.doc.store, client.doc.clientID),
-              at: epochNow(t),
-            })
-          }
-        } else {
-          client.track(() => {})
-        }
-        await sleep(period * (0.5 + Math.random()))
-      }
-    }),
+  const stopLoad = measureLoad(
+    system.pid,
+    pool.map((p) => p.pid),
   )
-  await until('acks', () => ackTimes.length >= tracked, 10_000).catch(() => {})
-  const load = stopLoad()
+  await Promise.all(pool.map((p) => p.request({ op: 'loop-start' })))
+  const replies = await Promise.all(
+    pool.map((p, i) =>
+      p.request<{ writes: WorkerWrite[] }>({
+        op: 'write',
+        indexes: shares[i]!,
+        rate: options.rate,
+        measureFrom,
+        end,
+      }),
+    ),
+  )
+  const loops = await Promise.all(
+    pool.map((p) => p.request<{ loopP99: number; loopMax: number }>({ op: 'loop-stop' })),
+  )
+  const load = stopLoad(loops)
+  const writes = replies.flatMap((r) => r.writes).sort((a, b) => a.at - b.at)
+  const ackTimes = writes.flatMap((w) => (w.ackMs === null ? [] : [w.ackMs]))
+  const series = writes.flatMap(
+    (w): Array<[number, number]> =>
+      w.ackMs === null ? [] : [[Math.round(w.at - measureFrom), Math.round(w.ackMs * 100) / 100]],
+  )
+  const durableTimes: number[] = []
+  let notDurable = 0
   if (options.onStored) {
+    const covered = (w: WorkerWrite) =>
+      stores.find(
+        (s) => s.name === nameOf(w.index) && (s.stateVector.get(w.clientId) ?? 0) >= w.clock,
+      )
     // Hocuspocus stores 2 s after the last change (at most 10 s after the first): wait for it.
-    await until('stores', () => notStored.every((q) => q.length === 0), 20_000).catch(() => {})
+    await until('stores', () => writes.every((w) => covered(w) !== undefined), 20_000).catch(
+      () => {},
+    )
+    for (const w of writes) {
+      const stored = covered(w)
+      if (stored === undefined) notDurable++
+      else durableTimes.push(stored.at - w.at)
+    }
   }
   unsubscribe?.()
-  const closes = clients.reduce((n, c) => n + c.closes(), 0)
-  for (const client of clients) client.destroy()
+  const closes = await closePool(pool)
   await sleep(1000)
   return {
     system: system.name,
     writers: options.writers,
     docs: options.docs,
-    writes: tracked,
+    writes: writes.length,
     ack: summarize(ackTimes),
-    unacked: tracked - ackTimes.length,
+    unacked: writes.length - ackTimes.length,
     closes,
     durable: options.onStored ? summarize(durableTimes) : null,
-    notDurable: options.onStored ? tracked - durableTimes.length : 0,
+    notDurable,
     load,
-    series: series.sort((a, b) => a[0] - b[0]),
+    series,
   }
 }
 

@@ -1,47 +1,27 @@
 /**
  * The two servers under test behind one interface, so the scenarios drive both with the same code.
- * Both run as child processes of the bench (the same placement); every client lives in the bench
- * process and each client has its own WebSocket.
+ * Both run as child processes of the bench (the same placement). Each client has its own WebSocket;
+ * the many-client scenarios spread their clients over the same pool of client processes for both
+ * systems (client-pool.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider'
-import * as decoding from 'lib0/decoding'
 import postgres from 'postgres'
-import WebSocket from 'ws'
-import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { ADMIN, createPipeline, tokenFor } from '../../test/harness.js'
+import { connectHocuspocus, connectWeft, type BenchClient, type Target } from './clients.js'
 import { importedDoc } from './workload.js'
 
+export { closeCodes, connectTo, epochNow, type BenchClient, type Target } from './clients.js'
+
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..')
-
-/** `performance.now()` of this process as a Unix time in ms, comparable across processes. */
-export const epochNow = (t = performance.now()) => performance.timeOrigin + t
-
-/** Close codes the Weft clients saw, for the report. */
-export const closeCodes = new Map<number, number>()
-
-export interface BenchClient {
-  readonly doc: Y.Doc
-  /** Resolves once the first sync with the server is done and nothing local is unsent. */
-  readonly synced: Promise<void>
-  /**
-   * Call right after a local write: `done(t)` runs with `performance.now()` when the server
-   * acknowledges it (Weft: the "saved" message, sent after the Postgres commit; Hocuspocus: the
-   * SyncStatus message that drops `unsyncedChanges`, sent once the server applied it).
-   */
-  track(done: (at: number) => void): void
-  /** Times the socket closed after it opened (a reconnect or a server-side close). */
-  closes(): number
-  destroy(): void
-}
 
 export interface System {
   readonly name: 'Weft' | 'Hocuspocus'
   readonly pid: number
+  readonly target: Target
   /** Stores a new document holding `yaml` and returns its name. */
   create(yaml: string): Promise<string>
   /** `acks: false` leaves out Weft's `weft-ack` subprotocol (no effect on Hocuspocus). */
@@ -123,45 +103,12 @@ export async function startWeft(
     pid: server.child.pid ?? 0,
     server,
     token,
+    target: { system: 'Weft', wsUrl: server.wsUrl, token },
     create: (yaml) => createPipeline(server.url, token, yaml),
     connect: (id, options) => connectWeft(server.wsUrl, id, token, options?.acks ?? true),
     stop: async () => {
       if (server.child.exitCode === null) server.child.kill('SIGTERM')
       await exited
-    },
-  }
-}
-
-export function connectWeft(wsUrl: string, id: string, token: string, acks = true): BenchClient {
-  const doc = new Y.Doc()
-  const provider = new WebsocketProvider(wsUrl, id, doc, {
-    WebSocketPolyfill: WebSocket as never,
-    disableBc: true,
-    protocols: ['weft', `weft-token.${token}`, ...(acks ? ['weft-ack'] : [])],
-  })
-  const pending: Array<{ clock: number; done: (at: number) => void }> = []
-  provider.messageHandlers[100] = (_encoder, decoder) => {
-    const at = performance.now()
-    const acked = Y.decodeStateVector(decoding.readVarUint8Array(decoder)).get(doc.clientID) ?? 0
-    while (pending.length > 0 && pending[0]!.clock <= acked) pending.shift()!.done(at)
-  }
-  let closes = 0
-  provider.on('connection-close', (event: { code: number; reason: string } | null) => {
-    closes++
-    if (event) closeCodes.set(event.code, (closeCodes.get(event.code) ?? 0) + 1)
-  })
-  const synced = new Promise<void>((resolve) => {
-    if (provider.synced) resolve()
-    else provider.on('sync', (isSynced: boolean) => isSynced && resolve())
-  })
-  return {
-    doc,
-    synced,
-    track: (done) => pending.push({ clock: Y.getState(doc.store, doc.clientID), done }),
-    closes: () => closes,
-    destroy: () => {
-      provider.destroy()
-      doc.destroy()
     },
   }
 }
@@ -212,6 +159,7 @@ export async function startHocuspocus(
     name: 'Hocuspocus',
     pid: child.pid ?? 0,
     child,
+    target: { system: 'Hocuspocus', url },
     create: async (yaml) => {
       const name = `bench-${++count}`
       const state = Y.encodeStateAsUpdate(importedDoc(yaml))
@@ -227,54 +175,6 @@ export async function startHocuspocus(
       await sql.end({ timeout: 5 })
       if (child.exitCode === null) child.kill('SIGTERM')
       await exited
-    },
-  }
-}
-
-export function connectHocuspocus(url: string, name: string): BenchClient {
-  const doc = new Y.Doc()
-  // One socket per client: each provider gets its own HocuspocusProviderWebsocket.
-  const websocketProvider = new HocuspocusProviderWebsocket({
-    url,
-    WebSocketPolyfill: WebSocket,
-  })
-  const provider = new HocuspocusProvider({
-    websocketProvider,
-    name,
-    document: doc,
-    token: 'bench',
-  })
-  provider.attach()
-  const pending: Array<(at: number) => void> = []
-  let closes = 0
-  provider.on('close', () => closes++)
-  let unsynced = provider.unsyncedChanges
-  provider.on('unsyncedChanges', ({ number }: { number: number }) => {
-    const at = performance.now()
-    // Each SyncStatus from the server takes one off the count, in the order the updates went.
-    if (number < unsynced) for (let i = number; i < unsynced; i++) pending.shift()?.(at)
-    unsynced = number
-  })
-  const synced = new Promise<void>((resolve) => {
-    const check = () => {
-      if (provider.isSynced && provider.unsyncedChanges === 0) {
-        provider.off('synced', check)
-        provider.off('unsyncedChanges', check)
-        resolve()
-      }
-    }
-    provider.on('synced', check)
-    provider.on('unsyncedChanges', check)
-  })
-  return {
-    doc,
-    synced,
-    track: (done) => pending.push(done),
-    closes: () => closes,
-    destroy: () => {
-      provider.destroy()
-      websocketProvider.destroy()
-      doc.destroy()
     },
   }
 }

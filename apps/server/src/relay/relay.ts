@@ -39,6 +39,11 @@ import { CloseCode, defaultLimits, realTimers } from './types.js'
 const REMOTE = Symbol('remote')
 /** Origin of the default `change()` transaction. */
 const REST = 'rest'
+/**
+ * Bound on (writers × updates) in one turn's fan-out for leaving each writer's own updates out
+ * of what it is sent (one merge per writer); past it, writers get the turn's whole merge.
+ */
+const MAX_EXCLUSION_WORK = 256
 
 export type RelayErrorCode = 'NOT_FOUND' | 'UNAVAILABLE' | 'CLOSED'
 
@@ -82,6 +87,9 @@ export class DocState {
   compactTimer: unknown = null
   /** For fanoutLatency: when the apply that is running started. */
   applyStart = 0
+  /** Updates applied this event-loop turn and not yet fanned out (see Relay.queueFanout). */
+  outgoing: Array<{ update: Uint8Array; origin: RelayConnection | null; at: number }> = []
+  fanoutScheduled = false
   /** The remote apply running found structs waiting for missing dependencies. */
   remoteHadPending = false
   /** Awareness entries waiting to be forwarded, latest per client id (see queueAwareness). */
@@ -111,6 +119,13 @@ interface CommitItem {
   at: number
 }
 
+interface InflightBatch {
+  batch: CommitItem[]
+  updates: Map<DocState, Uint8Array[]>
+  durable: Map<DocState, Uint8Array>
+  result: Promise<Map<string, number> | { error: unknown }>
+}
+
 export class Relay {
   private readonly store: RelayStore
   private readonly metrics: Metrics
@@ -131,7 +146,11 @@ export class Relay {
   // commit queue
   private queue: CommitItem[] = []
   private queueBytes = 0
-  private flushing = false
+  /** Appends sent and not yet settled, oldest first. */
+  private inflight: InflightBatch[] = []
+  private settling = false
+  /** Waiting out a failed commit's backoff: no new appends until it ends. */
+  private retrying = false
   private flushScheduled = false
   private failures = 0
   private retryTimer: unknown = null
@@ -256,7 +275,9 @@ export class Relay {
     await Promise.allSettled([...this.unloading.values()])
     for (const doc of [...this.docs.values()]) this.discard(doc)
     this.stopped = true
-    for (const item of this.queue) this.settle(item, new RelayError('CLOSED', 'relay closed'))
+    const abandoned = this.inflight.flatMap((f) => f.batch).concat(this.queue)
+    for (const item of abandoned) this.settle(item, new RelayError('CLOSED', 'relay closed'))
+    this.inflight = []
     this.queue = []
     this.queueBytes = 0
     if (this.retryTimer !== null) this.timers.clearTimeout(this.retryTimer)
@@ -585,9 +606,7 @@ export class Relay {
   }
 
   private onUpdate(doc: DocState, update: Uint8Array, origin: unknown): void {
-    const message = encodeSyncUpdate(update)
-    this.broadcast(doc, message, origin instanceof RelayConnection ? origin : null)
-    this.metrics.fanoutLatency.observe(this.timers.now() - doc.applyStart)
+    this.queueFanout(doc, update, origin instanceof RelayConnection ? origin : null)
     if (origin !== REMOTE) this.reportEdit(doc, origin)
     // Rows read back from the store are durable already, unless the apply also released structs
     // that had been waiting for them (they came from a client and are stored nowhere yet).
@@ -608,6 +627,46 @@ export class Relay {
     } catch (error) {
       this.logger.warn('onEdit failed', { pipelineId: doc.id, error })
     }
+  }
+
+  /**
+   * Document updates are fanned out once per event-loop turn: everything applied in the turn
+   * (every frame read from every socket, REST changes, rows from other processes) goes to each
+   * socket as one merged update. With 50 people typing in one pipeline, a busy turn holds several
+   * updates; sending each to each socket cost one syscall per pair, and that, not Yjs, was most
+   * of the relay's time (bench/, 50 writers on one document). A turn holding one update costs
+   * what it did before, plus the wait for the rest of the turn's input.
+   */
+  private queueFanout(doc: DocState, update: Uint8Array, origin: RelayConnection | null): void {
+    doc.outgoing.push({ update, origin, at: doc.applyStart })
+    if (doc.fanoutScheduled) return
+    doc.fanoutScheduled = true
+    setImmediate(() => this.flushFanout(doc))
+  }
+
+  private flushFanout(doc: DocState): void {
+    doc.fanoutScheduled = false
+    const items = doc.outgoing
+    doc.outgoing = []
+    if (items.length === 0 || doc.phase !== 'ready') return
+    const merge = (list: typeof items) =>
+      list.length === 1 ? list[0]!.update : Y.mergeUpdates(list.map((i) => i.update))
+    const all = encodeSyncUpdate(merge(items))
+    const origins = new Set<RelayConnection>()
+    for (const item of items) if (item.origin !== null) origins.add(item.origin)
+    // A writer is not sent its own updates back, as long as leaving them out costs little. Past
+    // that, it gets the whole merge: what it has already is skipped by Yjs, never re-applied.
+    const exclude = origins.size * items.length <= MAX_EXCLUSION_WORK
+    for (const conn of doc.conns) {
+      if (!exclude || !origins.has(conn)) {
+        conn.send(all)
+        continue
+      }
+      const others = items.filter((i) => i.origin !== conn)
+      if (others.length > 0) conn.send(encodeSyncUpdate(merge(others)))
+    }
+    const now = this.timers.now()
+    for (const item of items) this.metrics.fanoutLatency.observe(now - item.at)
   }
 
   private subscribe(): Promise<() => Promise<void>> {
@@ -724,6 +783,7 @@ export class Relay {
     if (doc.awarenessTimer !== null) this.timers.clearTimeout(doc.awarenessTimer)
     doc.awarenessTimer = null
     doc.awarenessOut.clear()
+    doc.outgoing = []
     if (doc.compactTimer !== null) this.timers.clearTimeout(doc.compactTimer)
     doc.compactTimer = null
     doc.awareness.clear()
@@ -818,73 +878,112 @@ export class Relay {
     item.doc.pending++
     if (item.update !== null) this.queueBytes += item.update.length
     this.queue.push(item)
-    if (!this.flushing && !this.flushScheduled) {
+    if (!this.flushScheduled) {
       // Let everything received in this tick join the batch.
       this.flushScheduled = true
       queueMicrotask(() => {
         this.flushScheduled = false
-        void this.flush()
+        this.pump()
       })
     }
   }
 
   /**
-   * Group commit: while one append is in flight, items pile up; the next append takes them
-   * all. One transaction (one fsync) for everything queued, with no added wait at low load.
+   * Group commit, pipelined: everything queued goes out as one append (one transaction, one
+   * fsync), and while up to `commitsInFlight` appends are in flight the next items pile up for
+   * the next one. With one append in flight at a time, an update arriving just after a send
+   * waited for that whole round trip and then its own; on a busy machine, where each round trip
+   * includes waiting for the CPU, that wait was most of the ack's latency (bench/). Appends to one
+   * pipeline still commit one after the other (each takes the pipeline's row lock), and batches
+   * are settled and acked strictly in the order they were sent, so an ack never covers a batch
+   * that has not committed.
    */
-  private async flush(): Promise<void> {
-    if (this.flushing) return
-    this.flushing = true
+  private pump(): void {
+    while (
+      this.queue.length > 0 &&
+      this.inflight.length < this.limits.commitsInFlight &&
+      !this.retrying &&
+      !this.stopped
+    ) {
+      const batch: CommitItem[] = []
+      for (const item of this.queue) {
+        if (item.doc.phase === 'gone') this.settle(item, new RelayError('NOT_FOUND', 'gone'))
+        else batch.push(item)
+      }
+      this.queue = []
+      if (batch.length === 0) break
+      // Everything applied so far is in this batch, in a batch before it, or durable already;
+      // batches are settled in order, so these state vectors are what this batch's commit (and
+      // those before it) make durable.
+      const durable = new Map<DocState, Uint8Array>()
+      const updates = new Map<DocState, Uint8Array[]>()
+      for (const item of batch) {
+        if (!durable.has(item.doc)) durable.set(item.doc, Y.encodeStateVector(item.doc.ydoc))
+        if (item.update === null) continue
+        const list = updates.get(item.doc)
+        if (list === undefined) updates.set(item.doc, [item.update])
+        else list.push(item.update)
+      }
+      const append = [...updates].map(([doc, list]) => ({
+        pipelineId: doc.id,
+        updates: list.length > 1 ? [Y.mergeUpdates(list)] : list,
+      }))
+      const result: Promise<Map<string, number> | { error: unknown }> =
+        append.length > 0
+          ? this.store.appendUpdates(append).catch((error: unknown) => ({ error }))
+          : Promise.resolve(new Map<string, number>())
+      this.inflight.push({ batch, updates, durable, result })
+    }
+    if (!this.settling) void this.settleInOrder()
+    else if (this.queue.length === 0 && this.inflight.length === 0) this.wakeIdle()
+  }
+
+  /** Settles in-flight appends in the order they were sent; on a failure, sends them all again. */
+  private async settleInOrder(): Promise<void> {
+    if (this.settling) return
+    this.settling = true
     try {
-      while (this.queue.length > 0 && !this.stopped) {
-        const batch: CommitItem[] = []
-        for (const item of this.queue) {
-          if (item.doc.phase === 'gone') this.settle(item, new RelayError('NOT_FOUND', 'gone'))
-          else batch.push(item)
-        }
-        this.queue = []
-        if (batch.length === 0) continue
-        // Everything applied so far is in this batch or already durable, so these state
-        // vectors are what the batch's commit makes durable.
-        const durable = new Map<DocState, Uint8Array>()
-        const updates = new Map<DocState, Uint8Array[]>()
-        for (const item of batch) {
-          if (!durable.has(item.doc)) durable.set(item.doc, Y.encodeStateVector(item.doc.ydoc))
-          if (item.update === null) continue
-          const list = updates.get(item.doc)
-          if (list === undefined) updates.set(item.doc, [item.update])
-          else list.push(item.update)
-        }
-        const append = [...updates].map(([doc, list]) => ({
-          pipelineId: doc.id,
-          updates: list.length > 1 ? [Y.mergeUpdates(list)] : list,
-        }))
-        let heads: Map<string, number>
-        try {
-          heads = append.length > 0 ? await this.store.appendUpdates(append) : new Map()
-        } catch (error) {
+      while (this.inflight.length > 0 && !this.stopped) {
+        const first = this.inflight[0]!
+        const outcome = await first.result
+        if (this.stopped) break
+        if (!(outcome instanceof Map)) {
+          // Later batches may have committed, but their acks would cover this one: send them
+          // all again, in order (a repeated update is a no-op for Yjs), then what arrived since.
+          const failed = this.inflight
+          this.inflight = []
+          await Promise.allSettled(failed.map((f) => f.result))
           this.failures++
           this.logger.error('commit failed; retrying', {
-            error,
-            items: batch.length,
+            error: outcome.error,
+            items: failed.reduce((n, f) => n + f.batch.length, 0),
             attempt: this.failures,
           })
-          // Keep the order: the failed batch first, then what arrived meanwhile.
-          this.queue = batch.concat(this.queue)
-          await this.sleep(this.backoff(this.failures))
+          this.queue = failed.flatMap((f) => f.batch).concat(this.queue)
+          this.retrying = true
+          try {
+            await this.sleep(this.backoff(this.failures))
+          } finally {
+            this.retrying = false
+          }
+          this.pump()
           continue
         }
+        this.inflight.shift()
         this.failures = 0
-        this.committed(batch, updates, durable, heads)
+        this.committed(first.batch, first.updates, first.durable, outcome)
+        this.pump()
       }
     } finally {
-      this.flushing = false
-      if (this.queue.length === 0) {
-        const waiters = this.idleWaiters
-        this.idleWaiters = []
-        for (const wake of waiters) wake()
-      }
+      this.settling = false
+      if (this.queue.length === 0 && this.inflight.length === 0) this.wakeIdle()
     }
+  }
+
+  private wakeIdle(): void {
+    const waiters = this.idleWaiters
+    this.idleWaiters = []
+    for (const wake of waiters) wake()
   }
 
   private committed(
@@ -955,7 +1054,12 @@ export class Relay {
 
   /** Resolves true once nothing is queued or in flight, or false after `timeoutMs`. */
   private drain(timeoutMs: number): Promise<boolean> {
-    if (this.queue.length === 0 && !this.flushing && !this.flushScheduled) {
+    if (
+      this.queue.length === 0 &&
+      this.inflight.length === 0 &&
+      !this.settling &&
+      !this.flushScheduled
+    ) {
       return Promise.resolve(true)
     }
     return new Promise((resolve) => {

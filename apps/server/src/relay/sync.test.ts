@@ -7,6 +7,9 @@ import { RelayError } from './relay.js'
 import type { RelayServer } from './test-support.js'
 import {
   connect,
+  applyRawSync,
+  frames,
+  RawClient,
   sourceOf,
   startRelayServer,
   storedDoc,
@@ -199,6 +202,37 @@ describe('durable acks', () => {
     for (const c of clients) c.destroy()
   })
 
+  it('sends the next group commit while one is in flight, and acks them in order', async () => {
+    const { id } = await server.pipeline()
+    const { token } = await server.user('editor')
+    const writer = connect(server, id, token, { acks: true })
+    await writer.synced()
+    await waitFor(() => writer.saved(), 'handshake ack')
+    const calls = watched.appendCalls
+    const release = watched.hold('appendUpdates')
+    watched.failNext('appendUpdates', 1)
+    writer.doc.getText('source').insert(0, '# first\n')
+    await waitFor(() => watched.appendCalls === calls + 1, 'first append sent')
+    writer.doc.getText('source').insert(0, '# second\n')
+    // The second batch does not wait for the first one's round trip.
+    await waitFor(() => watched.appendCalls === calls + 2, 'second append sent meanwhile')
+    // The first fails and the second commits; the retry is held, so nothing may be acked: the
+    // second batch's ack would cover the first's update, which is not stored.
+    const committed = watched.committed.length
+    release()
+    const releaseRetry = watched.hold('appendUpdates')
+    await waitFor(() => watched.committed.length > committed, 'second batch committed')
+    await waitFor(() => watched.appendCalls >= calls + 3, 'retry sent')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(writer.saved()).toBe(false)
+    releaseRetry()
+    await waitFor(() => writer.saved(), 'ack after the retry')
+    const stored = sourceOf(await storedDoc(real, id))
+    expect(count(stored, '# first')).toBe(1)
+    expect(count(stored, '# second')).toBe(1)
+    writer.destroy()
+  })
+
   it('retries a failing store and acks only once the commit succeeds', async () => {
     const { id } = await server.pipeline()
     const { token } = await server.user('editor')
@@ -230,5 +264,55 @@ describe('REST access to documents', () => {
       RelayError,
     )
     a.destroy()
+  })
+})
+
+describe('fan-out', () => {
+  /** The updates (sync messages of subtype 2) a raw client was sent. */
+  const updatesTo = (client: RawClient) =>
+    client.ofType(0).flatMap((message) => {
+      const d = decoding.createDecoder(message)
+      decoding.readVarUint(d)
+      return decoding.readVarUint(d) === 2 ? [decoding.readVarUint8Array(d)] : []
+    })
+  const clientsIn = (update: Uint8Array) => [...Y.parseUpdateMeta(update).to.keys()].sort()
+  const edit = (text: string) => {
+    const doc = new Y.Doc()
+    doc.getText('source').insert(0, text)
+    return { clientId: doc.clientID, update: Y.encodeStateAsUpdate(doc) }
+  }
+
+  it("sends each socket one merged update per event-loop turn, without the socket's own", async () => {
+    const { id } = await server.pipeline()
+    const names = ['writer-a', 'writer-b', 'reader'] as const
+    const users = await Promise.all(names.map((name) => server.user('editor', name)))
+    const [a, b, reader] = users.map(
+      ({ token }) => new RawClient(server.url, id, ['weft', `weft-token.${token}`]),
+    ) as [RawClient, RawClient, RawClient]
+    await Promise.all([a, b, reader].map((c) => c.opened))
+    // The server's sync step 1 comes once the socket has joined the document.
+    await waitFor(() => [a, b, reader].every((c) => c.ofType(0).length > 0), 'joined')
+    const connOf = (name: string) =>
+      [...server.relay.connections()].find(
+        (c) => c.pipelineId === id && c.email.startsWith(`${name}-`),
+      )!
+    const serverClient = await server.relay.read(id, (doc) => doc.clientID)
+    const editA = edit('<a>')
+    const editB = edit('<b>')
+    // One turn of the server's loop: a frame from each writer and a REST change.
+    connOf('writer-a').receive(frames.update(editA.update))
+    connOf('writer-b').receive(frames.update(editB.update))
+    await server.relay.change(id, (doc) => doc.getText('source').insert(0, '<rest>'))
+    await waitFor(() => updatesTo(reader).length > 0 && updatesTo(a).length > 0, 'fan-out')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+
+    const everyone = [editA.clientId, editB.clientId, serverClient].sort()
+    expect(updatesTo(reader).map(clientsIn)).toEqual([everyone])
+    expect(updatesTo(a).map(clientsIn)).toEqual([[editB.clientId, serverClient].sort()])
+    expect(updatesTo(b).map(clientsIn)).toEqual([[editA.clientId, serverClient].sort()])
+    const readerDoc = new Y.Doc()
+    applyRawSync(readerDoc, reader.messages)
+    expect(['<a>', '<b>', '<rest>'].every((t) => sourceOf(readerDoc).includes(t))).toBe(true)
+    for (const c of [a, b, reader]) c.close()
   })
 })

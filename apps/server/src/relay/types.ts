@@ -67,6 +67,8 @@ export interface RelayLimits {
   compactIdleMs: number
   /** Unpersisted bytes across all documents; past this, writers are closed with 4503. */
   commitQueueBytes: number
+  /** Appends (group commits) sent to the store at once; the next batch forms behind them. */
+  commitsInFlight: number
   /** Store retry backoff. */
   retryBaseMs: number
   retryMaxMs: number
@@ -88,6 +90,7 @@ export const defaultLimits: RelayLimits = {
   compactEvery: 500,
   compactIdleMs: 2_000,
   commitQueueBytes: 64 << 20,
+  commitsInFlight: 2,
   retryBaseMs: 100,
   retryMaxMs: 5_000,
   closeFlushMs: 10_000,
