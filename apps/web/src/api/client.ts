@@ -4,6 +4,8 @@
  * tell "the server said no" from "the server could not be reached".
  */
 
+import type { DiffHunk } from '@weft/core'
+
 export type Role = 'owner' | 'editor' | 'viewer'
 
 export interface Me {
@@ -35,6 +37,32 @@ export interface ApiDiagnostic {
   readonly column?: number
 }
 
+export interface VersionPerson {
+  readonly id: string
+  readonly email: string
+}
+
+/** One version of a pipeline (`GET /api/pipelines/:id/versions`). */
+export interface VersionInfo {
+  readonly id: string
+  readonly number: number
+  readonly kind: 'auto' | 'named' | 'restore'
+  readonly name: string | null
+  readonly authors: readonly VersionPerson[]
+  readonly createdBy: VersionPerson | null
+  readonly createdAt: string
+  readonly restoredFrom: string | null
+}
+
+export interface VersionDiff {
+  readonly from: { readonly id: string; readonly number: number }
+  readonly to: 'now' | { readonly id: string; readonly number: number }
+  readonly added: number
+  readonly removed: number
+  readonly hunks: readonly DiffHunk[]
+  readonly unified: string
+}
+
 export class ApiError extends Error {
   constructor(
     /** HTTP status, or 0 when the server could not be reached. */
@@ -50,6 +78,26 @@ export class ApiError extends Error {
   get offline(): boolean {
     return this.status === 0
   }
+}
+
+async function requestText(path: string): Promise<string> {
+  let response: Response
+  try {
+    response = await fetch(path, { credentials: 'same-origin' })
+  } catch (error) {
+    throw new ApiError(0, 'NETWORK', `The server could not be reached (${String(error)}).`)
+  }
+  if (!response.ok) {
+    const text = await response.text()
+    let data: unknown = text
+    try {
+      data = JSON.parse(text)
+    } catch {
+      // not JSON: the text is the message
+    }
+    throw toApiError(response.status, data)
+  }
+  return response.text()
 }
 
 async function request<T>(
@@ -127,6 +175,37 @@ export const api = {
     if (!response.ok) throw toApiError(response.status, await response.text())
     return response.text()
   },
+  listVersions: (id: string, before?: number) =>
+    request<{ versions: VersionInfo[]; next: number | null }>(
+      'GET',
+      `/api/pipelines/${enc(id)}/versions${before === undefined ? '' : `?before=${before}`}`,
+    ),
+  nameVersion: (id: string, name: string) =>
+    request<VersionInfo>(
+      'POST',
+      `/api/pipelines/${enc(id)}/versions`,
+      json({ name }),
+      'application/json',
+    ),
+  renameVersion: (id: string, vid: string, name: string) =>
+    request<VersionInfo>(
+      'PATCH',
+      `/api/pipelines/${enc(id)}/versions/${enc(vid)}`,
+      json({ name }),
+      'application/json',
+    ),
+  versionYaml: (id: string, vid: string) =>
+    requestText(`/api/pipelines/${enc(id)}/versions/${enc(vid)}/yaml`),
+  versionDiff: (id: string, vid: string, against: string) =>
+    request<VersionDiff>(
+      'GET',
+      `/api/pipelines/${enc(id)}/versions/${enc(vid)}/diff?against=${enc(against)}`,
+    ),
+  restoreVersion: (id: string, vid: string) =>
+    request<{ mode: string; version: VersionInfo }>(
+      'POST',
+      `/api/pipelines/${enc(id)}/versions/${enc(vid)}/restore`,
+    ),
   setAccess: (id: string, email: string, role: Role) =>
     request<unknown>(
       'PUT',

@@ -29,6 +29,7 @@ import { RenameDialog } from '../commands/rename-dialog.js'
 import { ShortcutSheet } from '../commands/shortcut-sheet.js'
 import { downloadText, shellCommands } from '../commands/shell-commands.js'
 import { renameStepTo, stepName, stepNames } from '../commands/step-actions.js'
+import { HistoryButton, HistoryPanel } from '../history/index.js'
 import { offlineCache } from '../offline/cache.js'
 import { toggleTheme } from '../theme/theme.js'
 import { dispatchShortcut, EditorCommands, EditorCommandsContext, formatKeys } from './commands.js'
@@ -249,6 +250,7 @@ function EditorLayout({
   const [showYaml, setShowYaml] = useState(() => localStorage.getItem('weft:yaml') !== 'hidden')
   const [tab, setTab] = useState<Tab>('canvas')
   const [overlay, setOverlay] = useState<Overlay>()
+  const [showHistory, setShowHistory] = useState(false)
   const [selection, setSelection] = useState<string[]>([])
   const selectionRef = useRef(selection)
   selectionRef.current = selection
@@ -387,6 +389,7 @@ function EditorLayout({
             YAML
           </button>
           <CommentsButton ui={comments} />
+          <HistoryButton open={showHistory} onToggle={() => setShowHistory((v) => !v)} />
           <button
             type="button"
             className="icon-button"
@@ -483,6 +486,13 @@ function EditorLayout({
               ) : null}
             </aside>
             <CommentsPane ui={comments} session={session} selection={selection} onSelect={select} />
+            {showHistory ? (
+              <HistoryPanel
+                pipelineId={meta.id}
+                readOnly={readOnly}
+                onClose={() => setShowHistory(false)}
+              />
+            ) : null}
           </div>
         ) : (
           <div className="workspace center muted">Loading this device's copy…</div>
