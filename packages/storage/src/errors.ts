@@ -1,5 +1,20 @@
-/** Stable codes: callers (REST, relay) branch on `code`, never on the message. */
-export type StoreErrorCode = 'EMAIL_TAKEN' | 'NOT_FOUND' | 'CONFLICT' | 'INVALID'
+/**
+ * Stable codes: callers (REST, relay, CLI) branch on `code`, never on the message. The last four
+ * come only from `openReader` (reader.ts).
+ */
+export type StoreErrorCode =
+  | 'EMAIL_TAKEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'INVALID'
+  /** The database cannot be reached or refused the connection. */
+  | 'UNAVAILABLE'
+  /** There is no database at that data directory. */
+  | 'NO_DATABASE'
+  /** The database holds no Weft schema (no recorded migrations). */
+  | 'SCHEMA_MISSING'
+  /** The schema is newer than this code knows: a newer server migrated it. */
+  | 'SCHEMA_NEWER'
 
 export class StoreError extends Error {
   readonly code: StoreErrorCode

@@ -7,6 +7,12 @@ export interface PostgresDbOptions {
   url: string
   poolSize?: number
   logger: Logger
+  /** Every transaction of every connection is read-only (`default_transaction_read_only`). */
+  readOnly?: boolean
+  /** Shown in pg_stat_activity; 'weft-server' by default. */
+  applicationName?: string
+  /** Give up connecting after this many seconds (postgres.js defaults to 30). */
+  connectTimeoutSeconds?: number
 }
 
 /** PostgreSQL through postgres.js: a pool, `sql.begin` transactions, a dedicated LISTEN connection. */
@@ -15,7 +21,13 @@ export function openPostgresDb(options: PostgresDbOptions): Db {
   const sql = postgres(options.url, {
     max: options.poolSize ?? 10,
     onnotice: (notice) => logger.debug('postgres notice', { notice: notice.message }),
-    connection: { application_name: 'weft-server' },
+    connection: {
+      application_name: options.applicationName ?? 'weft-server',
+      ...(options.readOnly ? { default_transaction_read_only: true } : {}),
+    },
+    ...(options.connectTimeoutSeconds === undefined
+      ? {}
+      : { connect_timeout: options.connectTimeoutSeconds }),
   })
 
   const run = async <T extends object>(
