@@ -1,6 +1,8 @@
 import { defineConfig } from 'vite'
 
-// The CLI ships as one ESM file with @weft/core bundled from source, so core needs no build step.
+// The CLI ships as one ESM file (plus a chunk for `export --database-url`) with the workspace
+// packages bundled from source, so they need no build step. npm dependencies stay external and
+// resolve from apps/cli/node_modules, so the CLI lists the ones @weft/storage imports too.
 export default defineConfig({
   build: {
     ssr: 'src/main.ts',
@@ -9,5 +11,5 @@ export default defineConfig({
     emptyOutDir: true,
     rollupOptions: { output: { entryFileNames: 'weft.js', format: 'es' } },
   },
-  ssr: { noExternal: ['@weft/core'] },
+  ssr: { noExternal: ['@weft/core', '@weft/storage'] },
 })

@@ -19,21 +19,33 @@ export interface TestServer {
   stop(): Promise<void>
 }
 
+export interface ServerOptions {
+  /** PostgreSQL (DATABASE_URL) instead of an embedded database in a temp directory. */
+  readonly databaseUrl?: string
+  /** The embedded database's directory; the caller's, so it is kept when the server stops. */
+  readonly dataDir?: string
+  /** More environment (WEFT_COMPACT_EVERY, …). */
+  readonly env?: Record<string, string>
+}
+
 /** Starts the built server on a free port and resolves once it logs `listening`. */
-export async function startServer(): Promise<TestServer> {
+export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
   if (!existsSync(join(serverRoot, 'dist', 'weft-server.js'))) {
     throw new Error('apps/server is not built: run `pnpm --filter @weft/server build` first')
   }
-  const dataDir = mkdtempSync(join(tmpdir(), 'weft-cli-server-'))
+  const ownDir = options.dataDir === undefined
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'weft-cli-server-'))
   const child = spawn(process.execPath, [bin], {
     env: {
       PATH: process.env.PATH,
       PORT: '0',
       HOST: '127.0.0.1',
       WEFT_DATA_DIR: dataDir,
+      ...(options.databaseUrl === undefined ? {} : { DATABASE_URL: options.databaseUrl }),
       WEFT_ADMIN_EMAIL: ADMIN.email,
       WEFT_ADMIN_PASSWORD: ADMIN.password,
       WEFT_LOG_LEVEL: 'info',
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -63,7 +75,7 @@ export async function startServer(): Promise<TestServer> {
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
       await exited
-      rmSync(dataDir, { recursive: true, force: true })
+      if (ownDir) rmSync(dataDir, { recursive: true, force: true })
     },
   }
 }
