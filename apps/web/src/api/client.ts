@@ -14,6 +14,28 @@ export interface Me {
   readonly isAdmin: boolean
 }
 
+export type SignupMode = 'open' | 'invite' | 'closed'
+
+export interface Invite {
+  readonly id: string
+  readonly email: string | null
+  readonly role: 'member' | 'admin'
+  readonly createdAt: string
+  readonly expiresAt: string
+}
+
+export interface UserSummary extends Me {
+  readonly name: string
+  readonly createdAt: string
+}
+
+export interface ApiToken {
+  readonly id: string
+  readonly name: string
+  readonly createdAt: string
+  readonly expiresAt: string | null
+}
+
 export interface PipelineSummary {
   readonly id: string
   readonly name: string
@@ -159,6 +181,38 @@ export const api = {
   login: (email: string, password: string) =>
     request<unknown>('POST', '/api/auth/login', json({ email, password }), 'application/json'),
   logout: () => request<unknown>('POST', '/api/auth/logout'),
+  signupMode: () => request<{ mode: SignupMode }>('GET', '/api/auth/signup'),
+  signUp: (input: { email: string; password: string; name?: string; invite?: string }) =>
+    request<Me>('POST', '/api/auth/signup', json(input), 'application/json'),
+  setupNeeded: () => request<{ needed: boolean }>('GET', '/api/setup'),
+  setUp: (input: { code: string; email: string; password: string; name?: string }) =>
+    request<Me>('POST', '/api/setup', json(input), 'application/json'),
+  listInvites: () => request<Invite[]>('GET', '/api/invites'),
+  createInvite: (input: { email?: string; role?: 'member' | 'admin'; expiresInDays?: number }) =>
+    request<Invite & { code: string; link: string }>(
+      'POST',
+      '/api/invites',
+      json(input),
+      'application/json',
+    ),
+  revokeInvite: (id: string) => request<unknown>('DELETE', `/api/invites/${enc(id)}`),
+  listUsers: () => request<UserSummary[]>('GET', '/api/users'),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    request<unknown>(
+      'POST',
+      '/api/auth/password',
+      json({ currentPassword, newPassword }),
+      'application/json',
+    ),
+  listTokens: () => request<ApiToken[]>('GET', '/api/tokens'),
+  createToken: (name: string, expiresInDays?: number) =>
+    request<ApiToken & { token: string }>(
+      'POST',
+      '/api/tokens',
+      json(expiresInDays === undefined ? { name } : { name, expiresInDays }),
+      'application/json',
+    ),
+  revokeToken: (id: string) => request<unknown>('DELETE', `/api/tokens/${enc(id)}`),
   me: () => request<Me>('GET', '/api/me'),
   listPipelines: () => request<PipelineSummary[]>('GET', '/api/pipelines'),
   createPipeline: (yaml: string) =>

@@ -6,7 +6,11 @@ import { useCallback, useEffect, useState } from 'react'
 import { api, ApiError } from '../api/client.js'
 import type { Me } from '../api/client.js'
 import { dropPreloaded, takePreloaded } from '../api/preload.js'
+import { AccountPage } from '../account/account-page.js'
+import { AdminPage } from '../admin/admin-page.js'
+import { SetupPage } from '../auth/setup-page.js'
 import { SignInPage } from '../auth/sign-in-page.js'
+import { SignUpPage } from '../auth/sign-up-page.js'
 import { EditorPage } from '../editor/editor-page.js'
 import { offlineCache } from '../offline/cache.js'
 import { PipelinesPage } from '../pipelines/pipelines-page.js'
@@ -58,13 +62,26 @@ export function App() {
     navigate({ page: 'sign-in' })
   }, [])
 
-  const signedInOnSignInPage = auth.state === 'signed-in' && route.page === 'sign-in'
+  const signedInOnSignInPage =
+    auth.state === 'signed-in' &&
+    (route.page === 'sign-in' ||
+      route.page === 'sign-up' ||
+      route.page === 'join' ||
+      route.page === 'setup')
   useEffect(() => {
     if (signedInOnSignInPage) navigate({ page: 'pipelines' })
   }, [signedInOnSignInPage])
 
+  // A new account is signed in by the server: load it and land on the pipelines.
+  const onSignedUp = useCallback(() => {
+    void loadMe().then(() => navigate({ page: 'pipelines' }))
+  }, [loadMe])
+
   if (auth.state === 'loading') return <div className="page center muted">Loading…</div>
   if (auth.state === 'signed-out') {
+    if (route.page === 'sign-up') return <SignUpPage onSignedIn={onSignedUp} />
+    if (route.page === 'join') return <SignUpPage invite={route.code} onSignedIn={onSignedUp} />
+    if (route.page === 'setup') return <SetupPage code={route.code} onSignedIn={onSignedUp} />
     return (
       <SignInPage
         onSignedIn={() => {
@@ -85,5 +102,7 @@ export function App() {
       />
     )
   }
+  if (route.page === 'admin') return <AdminPage me={auth.me} onSignOut={signOut} />
+  if (route.page === 'account') return <AccountPage me={auth.me} onSignOut={signOut} />
   return <PipelinesPage me={auth.me} onSignOut={signOut} />
 }

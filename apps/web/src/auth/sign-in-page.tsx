@@ -60,6 +60,9 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
+        <p className="muted">
+          No account? <a href="#/sign-up">Sign up</a>
+        </p>
       </form>
     </main>
   )

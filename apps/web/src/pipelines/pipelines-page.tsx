@@ -149,9 +149,10 @@ export function PipelinesPage({ me, onSignOut }: { me: Me; onSignOut: () => void
       <header className="topbar">
         <span className="brand">Weft</span>
         <div className="spacer" />
-        <span className="muted" title={me.email}>
+        {me.isAdmin ? <a href="#/admin">Admin</a> : null}
+        <a href="#/account" className="muted" title={`${me.email}: password and API tokens`}>
           {me.email}
-        </span>
+        </a>
         <button
           type="button"
           className="icon-button"
