@@ -175,6 +175,17 @@ describe('weft export --database-url (PostgreSQL)', () => {
     const r = await weft(cwd, 'export', id, '--database-url', asReader.toString())
     expect(r.stderr).toBe('')
     expect(r.stdout).toBe(await served(server, token, id))
+
+    // One grant fewer: the read fails with a code and the database's reason, not a stack.
+    const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} })
+    try {
+      await admin.unsafe(`revoke select on pipeline_updates from ${role}`)
+    } finally {
+      await admin.end()
+    }
+    const denied = await weft(cwd, 'export', id, '--database-url', asReader.toString())
+    refused(denied, 'CLI_DATABASE_ERROR', 2)
+    expect(denied.stderr).toContain('permission denied for table pipeline_updates (42501)')
   })
 
   it('says CLI_PIPELINE_NOT_FOUND for an unknown or deleted pipeline', async () => {

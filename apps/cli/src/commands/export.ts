@@ -40,8 +40,8 @@ Options:
 Exit status: 0 on success, 1 when IN holds no Weft pipeline, there is no pipeline ID, or the
 database is not a Weft database of a known schema, 2 on usage, I/O or connection errors.
 Database failures print a stable code: CLI_BAD_DATABASE_URL, CLI_DATABASE_UNREACHABLE,
-CLI_NO_DATABASE, CLI_DATABASE_IN_USE, CLI_NOT_A_WEFT_DATABASE, CLI_DATABASE_TOO_NEW,
-CLI_PIPELINE_NOT_FOUND.`,
+CLI_NO_DATABASE, CLI_DATABASE_IN_USE, CLI_DATABASE_ERROR, CLI_NOT_A_WEFT_DATABASE,
+CLI_DATABASE_TOO_NEW, CLI_PIPELINE_NOT_FOUND.`,
 
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(this, args, {

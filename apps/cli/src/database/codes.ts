@@ -16,4 +16,6 @@ export const databaseCodes = {
   notWeft: 'CLI_NOT_A_WEFT_DATABASE',
   /** A newer Weft migrated the database; this weft does not know its schema. Exit 1. */
   tooNew: 'CLI_DATABASE_TOO_NEW',
+  /** Connected, but a read failed (a role without SELECT, a dropped connection). Exit 2. */
+  readFailed: 'CLI_DATABASE_ERROR',
 } as const

@@ -7,7 +7,7 @@ import { exportYaml } from '@weft/core'
 import { openReader, StoreError, type PipelineReader } from '@weft/storage'
 import { join, resolve } from 'node:path'
 import * as Y from 'yjs'
-import { CliError, describeFsError, exitCodes, type ExitCode } from '../errors.js'
+import { CliError, describeFsError, exitCodes, firstLine, type ExitCode } from '../errors.js'
 import { writeOutput } from '../files.js'
 import type { Io } from '../io.js'
 import { PIPELINE_ID } from '../remote/bases.js'
@@ -29,9 +29,21 @@ async function open(io: Io, target: DatabaseTarget): Promise<PipelineReader> {
   }
 }
 
-/** A StoreError as the coded CliError the user sees; anything else is left as it is (a bug). */
+/**
+ * A StoreError as the coded CliError the user sees. A driver error (it has a SQLSTATE or errno
+ * `code`) is a failed read; anything else is left as it is (a bug).
+ */
 function refusal(error: unknown): unknown {
-  if (!(error instanceof StoreError)) return error
+  if (error instanceof CliError) return error
+  if (!(error instanceof StoreError)) {
+    const code = (error as { code?: unknown } | null)?.code
+    if (typeof code !== 'string' || !(error instanceof Error)) return error
+    return new CliError(
+      `Reading the database failed: ${firstLine(error.message)} (${code})`,
+      exitCodes.usage,
+      databaseCodes.readFailed,
+    )
+  }
   const coded = (code: string, exit: ExitCode, hint = '') =>
     new CliError(`${error.message}${hint}`, exit, code)
   switch (error.code) {
