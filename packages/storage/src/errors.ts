@@ -7,6 +7,10 @@ export type StoreErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'INVALID'
+  /** A team would be left without an owner. */
+  | 'LAST_OWNER'
+  /** A team still owns live pipelines. */
+  | 'TEAM_NOT_EMPTY'
   /** The database cannot be reached or refused the connection. */
   | 'UNAVAILABLE'
   /** There is no database at that data directory. */

@@ -3,6 +3,7 @@ export type {
   CredentialKind,
   OpenStoreOptions,
   PipelineInfo,
+  PipelineOwner,
   RenderedPipeline,
   Role,
   Store,
@@ -21,6 +22,20 @@ export type {
   VersionStore,
 } from './versions.js'
 export type { AccountStore, Invite, NewAccount, UserSummary } from './accounts.js'
+export type {
+  Actor,
+  AuditAction,
+  AuditEntry,
+  AuditFilter,
+  EffectiveAccess,
+  PipelineAccess,
+  PipelineGrant,
+  ShareRole,
+  Team,
+  TeamMember,
+  TeamRole,
+  TeamStore,
+} from './teams.js'
 export type { StoreErrorCode } from './errors.js'
 export { StoreError } from './errors.js'
 export { openStore } from './open.js'

@@ -93,6 +93,78 @@ export const migrations: readonly Migration[] = [
     ],
   },
   {
+    version: 5,
+    name: 'teams, sharing and the audit log',
+    statements: [
+      `create table teams (
+        id text primary key,
+        name text not null check (length(name) between 1 and 100),
+        created_at timestamptz not null default now()
+      )`,
+      `create table team_members (
+        team_id text not null references teams(id) on delete cascade,
+        user_id text not null references users(id) on delete cascade,
+        role text not null check (role in ('owner', 'admin', 'member', 'viewer')),
+        added_at timestamptz not null default now(),
+        primary key (team_id, user_id)
+      )`,
+      `create index team_members_user_idx on team_members (user_id)`,
+      // A pipeline belongs to its owner_id user, or, when owner_team_id is set, to that team
+      // (owner_id then names who created it). A team that owns live pipelines is not deleted.
+      `alter table pipelines add column owner_team_id text references teams(id) on delete set null`,
+      `create index pipelines_owner_team_idx on pipelines (owner_team_id)`,
+      `create table pipeline_team_shares (
+        pipeline_id text not null references pipelines(id) on delete cascade,
+        team_id text not null references teams(id) on delete cascade,
+        role text not null check (role in ('editor', 'viewer')),
+        primary key (pipeline_id, team_id)
+      )`,
+      `create index pipeline_team_shares_team_idx on pipeline_team_shares (team_id)`,
+      // THE definition of who may see a pipeline, and as what (docs/decisions/0008): one row per
+      // reason a user has a role on a pipeline; the effective role is the highest rank
+      // (1 viewer, 2 editor, 3 owner). Deleted pipelines are filtered by the callers, who join
+      // pipelines anyway. No aggregation here, so a caller's user and pipeline conditions reach
+      // every branch's index.
+      `create view pipeline_grants as
+        select a.pipeline_id, a.user_id,
+          case a.role when 'owner' then 3 when 'editor' then 2 else 1 end as rank,
+          case a.role when 'owner' then 'owner' else 'direct' end as via,
+          null::text as team_id
+        from pipeline_access a
+        union all
+        select p.id, m.user_id,
+          case m.role when 'owner' then 3 when 'admin' then 3 when 'member' then 2 else 1 end,
+          'team', p.owner_team_id
+        from pipelines p join team_members m on m.team_id = p.owner_team_id
+        union all
+        select s.pipeline_id, m.user_id,
+          case when m.role = 'viewer' or s.role = 'viewer' then 1 else 2 end,
+          'team-share', s.team_id
+        from pipeline_team_shares s join team_members m on m.team_id = s.team_id`,
+      `create table audit_log (
+        id bigint generated always as identity primary key,
+        at timestamptz not null,
+        actor_id text,
+        actor_email text not null,
+        action text not null,
+        team_id text,
+        pipeline_id text,
+        subject text,
+        details text not null default '{}'
+      )`,
+      `create index audit_log_team_idx on audit_log (team_id, id)`,
+      `create index audit_log_pipeline_idx on audit_log (pipeline_id, id)`,
+      // Append-only: the database itself refuses to change or remove an entry.
+      `create function audit_log_append_only() returns trigger language plpgsql as $$
+        begin
+          raise exception 'the audit log is append-only' using errcode = '42501';
+        end
+      $$`,
+      `create trigger audit_log_append_only before update or delete or truncate on audit_log
+        for each statement execute function audit_log_append_only()`,
+    ],
+  },
+  {
     version: 6,
     name: 'version history',
     statements: [

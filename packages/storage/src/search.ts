@@ -1,5 +1,6 @@
 /**
- * Full-text search over the pipelines a user has a role on (issue 5, point 3), and the tags it
+ * Full-text search over the pipelines a user has a role on (who has one: visibility.ts, the rule
+ * the pipeline list uses too; issue 5, point 3), and the tags it
  * filters by. Ranking and its cost are docs/decisions/0011-search.md; in short, a hit's tier comes
  * first, then `ts_rank` within the tier, then recency:
  *
@@ -17,6 +18,7 @@
  */
 import type { Db } from './sql.js'
 import type { Role } from './store.js'
+import { effectiveRole, visibleTo } from './visibility.js'
 
 export interface SearchQuery {
   /** websearch syntax: words, "quoted phrases", `or`, `-excluded`. */
@@ -77,21 +79,13 @@ interface HitRow {
   yaml: string
 }
 
-/**
- * True when the user bound at `userParam` has a role on the pipeline whose id is `idExpr`. A
- * membership test the planner runs as a hash of the user's rows or as an index probe per row,
- * whichever is cheaper for this user.
- */
-export function visibleTo(idExpr: string, userParam: string): string {
-  return `${idExpr} in (select a.pipeline_id from pipeline_access a where a.user_id = ${userParam}::text)`
-}
-
 // $1 user, $2 query text, $3 prefix, $4 step type, $5 tag, $6 owner email, $7 limit, $8 candidates
 const Q = `weft_search_query($2::text, $3::boolean)`
 const FILTERS = `p.deleted_at is null and ${visibleTo('p.id', '$1')}
   and ($4::text is null or p.step_types @> array[$4::text])
   and ($5::text is null or p.tags @> array[$5::text])
-  and ($6::text is null or p.owner_id = (select u.id from users u where u.email = $6::text))`
+  and ($6::text is null or (p.owner_team_id is null
+    and p.owner_id = (select u.id from users u where u.email = $6::text)))`
 
 /**
  * The newest `$8` matches of `match` that pass the filters, ranked by `vector`, best `$7`. The
@@ -128,7 +122,7 @@ export const SEARCH_SQL = `
     limit $7::int + (select count(*) from exact)
   )
   select h.tier, h.rank, p.id, p.name, p.description, p.tags, p.updated_at, p.yaml,
-    (select a.role from pipeline_access a where a.pipeline_id = p.id and a.user_id = $1::text) as role
+    ${effectiveRole('p.id', '$1::text')} as role
   from hits h join pipelines p on p.id = h.id
   order by h.tier, h.rank desc, p.updated_at desc, p.id`
 

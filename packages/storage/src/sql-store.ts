@@ -16,8 +16,10 @@ import type {
 } from './store.js'
 import { SqlAccountStore } from './accounts.js'
 import { SqlSearchStore } from './search.js'
+import { appendAudit, SqlTeamStore, type Actor } from './teams.js'
 import { SqlTemplateStore } from './templates.js'
 import { SqlVersionStore } from './versions.js'
+import { effectiveRole, visiblePipelines } from './visibility.js'
 
 /** The NOTIFY channel; the payload is `${pipelineId} ${headSeq}`. */
 export const UPDATES_CHANNEL = 'weft_updates'
@@ -37,6 +39,10 @@ interface PipelineRow {
   name: string
   description: string
   role: Role
+  owner_id: string
+  owner_email: string
+  team_id: string | null
+  team_name: string | null
   epoch: string
   created_at: Date
   updated_at: Date
@@ -55,6 +61,10 @@ const toPipeline = (row: PipelineRow): PipelineInfo => ({
   name: row.name,
   description: row.description,
   role: row.role,
+  owner:
+    row.team_id === null
+      ? { kind: 'user', id: row.owner_id, email: row.owner_email }
+      : { kind: 'team', id: row.team_id, name: row.team_name ?? '' },
   epoch: row.epoch,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
@@ -68,7 +78,12 @@ const num = (value: unknown): number => Number(value)
 const STEP_TYPES_PARAM = (n: number) =>
   `array(select jsonb_array_elements_text($${n}::text::jsonb))`
 
-const PIPELINE_COLUMNS = `p.id, p.name, p.description, a.role, p.epoch, p.created_at, p.updated_at, p.tags`
+const PIPELINE_COLUMNS = `p.id, p.name, p.description, a.role, p.owner_id, o.email as owner_email,
+  p.owner_team_id as team_id, t.name as team_name, p.epoch, p.created_at, p.updated_at, p.tags`
+
+/** The pipelines visible to the user bound at $1, with their owners (alias p, a, o, t). */
+const VISIBLE_PIPELINES = `${visiblePipelines('$1')} a join pipelines p on p.id = a.pipeline_id
+  join users o on o.id = p.owner_id left join teams t on t.id = p.owner_team_id`
 
 export class SqlStore implements Store {
   readonly kind: 'postgres' | 'pglite'
@@ -78,9 +93,11 @@ export class SqlStore implements Store {
   readonly search: SqlSearchStore
   readonly versions: SqlVersionStore
   readonly accounts: SqlAccountStore
+  readonly teams: SqlTeamStore
 
   constructor(db: Db, logger: Logger) {
     this.#db = db
+    this.teams = new SqlTeamStore(db)
     this.templates = new SqlTemplateStore(db)
     this.search = new SqlSearchStore(db)
     this.versions = new SqlVersionStore(db)
@@ -186,12 +203,11 @@ export class SqlStore implements Store {
       items.map((it, i) => ({ i, k: it.kind, h: it.hash, p: it.pipelineId })),
     )
     const rows = await this.#db.query<{ i: number; role: Role | null }>(
-      `select x.i, a.role
+      `select x.i, ${effectiveRole('p.id', 'c.user_id')} as role
        from jsonb_to_recordset($1::text::jsonb) as x(i int, k text, h text, p text)
        left join credentials c on c.kind = x.k and c.hash = x.h and c.revoked_at is null
          and (c.expires_at is null or c.expires_at > $2)
-       left join pipelines p on p.id = x.p and p.deleted_at is null
-       left join pipeline_access a on a.pipeline_id = p.id and a.user_id = c.user_id`,
+       left join pipelines p on p.id = x.p and p.deleted_at is null`,
       [list, now],
     )
     const roles: Array<Role | null> = items.map(() => null)
@@ -243,6 +259,7 @@ export class SqlStore implements Store {
   async createPipeline(input: {
     id: string
     ownerId: string
+    teamId?: string
     name: string
     description: string
     epoch: string
@@ -255,8 +272,8 @@ export class SqlStore implements Store {
       await this.#db.transaction(async (tx) => {
         const rows = await tx.query(
           `insert into pipelines (id, owner_id, name, description, epoch, snapshot, snapshot_seq,
-             head_seq, yaml, search, step_types)
-           values ($1, $2, $3, $4, $5, $6, 0, 0, $7, $8, ${STEP_TYPES_PARAM(9)})
+             head_seq, yaml, search, step_types, owner_team_id)
+           values ($1, $2, $3, $4, $5, $6, 0, 0, $7, $8, ${STEP_TYPES_PARAM(9)}, $10)
            on conflict (id) do nothing returning id`,
           [
             input.id,
@@ -268,9 +285,12 @@ export class SqlStore implements Store {
             input.yaml,
             input.search,
             JSON.stringify(input.stepTypes ?? []),
+            input.teamId ?? null,
           ],
         )
         if (rows.length === 0) throw new StoreError('CONFLICT', 'A pipeline with this id exists.')
+        // A team's pipeline is owned through the team (its owners and admins), not personally.
+        if (input.teamId !== undefined) return
         await tx.query(
           `insert into pipeline_access (pipeline_id, user_id, role) values ($1, $2, 'owner')`,
           [input.id, input.ownerId],
@@ -278,16 +298,15 @@ export class SqlStore implements Store {
       })
     } catch (error) {
       if (sqlState(error) === '23503')
-        throw new StoreError('NOT_FOUND', 'No such owner.', { cause: error })
+        throw new StoreError('NOT_FOUND', 'No such owner or team.', { cause: error })
       throw error
     }
   }
 
   async listPipelines(userId: string): Promise<PipelineInfo[]> {
     const rows = await this.#db.query<PipelineRow>(
-      `select ${PIPELINE_COLUMNS}
-       from pipeline_access a join pipelines p on p.id = a.pipeline_id
-       where a.user_id = $1 and p.deleted_at is null
+      `select ${PIPELINE_COLUMNS} from ${VISIBLE_PIPELINES}
+       where p.deleted_at is null
        order by p.updated_at desc, p.id`,
       [userId],
     )
@@ -296,10 +315,9 @@ export class SqlStore implements Store {
 
   async getPipeline(id: string, userId: string): Promise<PipelineInfo | null> {
     const [row] = await this.#db.query<PipelineRow>(
-      `select ${PIPELINE_COLUMNS}
-       from pipeline_access a join pipelines p on p.id = a.pipeline_id
-       where p.id = $1 and a.user_id = $2 and p.deleted_at is null`,
-      [id, userId],
+      `select ${PIPELINE_COLUMNS} from ${VISIBLE_PIPELINES}
+       where p.id = $2 and p.deleted_at is null`,
+      [userId, id],
     )
     return row ? toPipeline(row) : null
   }
@@ -313,9 +331,9 @@ export class SqlStore implements Store {
   }
 
   async getRole(pipelineId: string, userId: string): Promise<Role | null> {
-    const [row] = await this.#db.query<{ role: Role }>(
-      `select a.role from pipeline_access a join pipelines p on p.id = a.pipeline_id
-       where a.pipeline_id = $1 and a.user_id = $2 and p.deleted_at is null`,
+    const [row] = await this.#db.query<{ role: Role | null }>(
+      `select ${effectiveRole('p.id', '$2::text')} as role from pipelines p
+       where p.id = $1 and p.deleted_at is null`,
       [pipelineId, userId],
     )
     return row?.role ?? null
@@ -342,13 +360,27 @@ export class SqlStore implements Store {
     }
   }
 
-  async deletePipeline(id: string, now: Date): Promise<void> {
-    const rows = await this.#db.query<{ deleted_at: Date }>(
-      `update pipelines set deleted_at = coalesce(deleted_at, $2) where id = $1
-       returning deleted_at`,
-      [id, now],
-    )
-    if (rows.length === 0) throw new StoreError('NOT_FOUND', 'No such pipeline.')
+  async deletePipeline(id: string, now: Date, actor?: Actor): Promise<void> {
+    await this.#db.transaction(async (tx) => {
+      const [row] = await tx.query<{ name: string; team_id: string | null; was: Date | null }>(
+        `select name, owner_team_id as team_id, deleted_at as was from pipelines
+         where id = $1 for no key update`,
+        [id],
+      )
+      if (!row) throw new StoreError('NOT_FOUND', 'No such pipeline.')
+      if (row.was !== null) return
+      await tx.query('update pipelines set deleted_at = $2 where id = $1', [id, now])
+      if (actor) {
+        await appendAudit(tx, {
+          at: now,
+          actor,
+          action: 'pipeline.delete',
+          teamId: row.team_id,
+          pipelineId: id,
+          subject: row.name,
+        })
+      }
+    })
   }
 
   async getPipelineText(

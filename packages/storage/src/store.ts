@@ -1,6 +1,7 @@
 import type { StorageLogger as Logger } from './logger.js'
 import type { AccountStore } from './accounts.js'
 import type { SearchStore } from './search.js'
+import type { Actor, TeamStore } from './teams.js'
 import type { TemplateStore } from './templates.js'
 import type { VersionStore } from './versions.js'
 
@@ -13,11 +14,18 @@ export interface User {
   createdAt: Date
 }
 
+/** Who a pipeline belongs to: a user, or a team (then `email` is whoever created it). */
+export type PipelineOwner =
+  | { kind: 'user'; id: string; email: string }
+  | { kind: 'team'; id: string; name: string }
+
 export interface PipelineInfo {
   id: string
   name: string
   description: string
+  /** The caller's effective role (the highest of every grant: docs/decisions/0008). */
   role: Role
+  owner: PipelineOwner
   epoch: string
   createdAt: Date
   updatedAt: Date
@@ -66,6 +74,8 @@ export interface Store {
   readonly versions: VersionStore
   /** Invites, the setup code and the user list: `accounts.ts`. */
   readonly accounts: AccountStore
+  /** Teams, sharing with users and teams, and the audit log: `teams.ts`. */
+  readonly teams: TeamStore
   close(): Promise<void>
 
   // users
@@ -106,12 +116,14 @@ export interface Store {
   // pipelines
   /**
    * `state` (Y.encodeStateAsUpdate) becomes the first snapshot (snapshot_seq 0); the owner gets an
-   * 'owner' access row; one transaction. StoreError 'CONFLICT' when the id exists (even deleted),
-   * 'NOT_FOUND' when the owner does not exist.
+   * 'owner' access row, unless `teamId` names the team that owns it (then `ownerId` is only who
+   * created it); one transaction. StoreError 'CONFLICT' when the id exists (even deleted),
+   * 'NOT_FOUND' when the owner or team does not exist.
    */
   createPipeline(input: {
     id: string
     ownerId: string
+    teamId?: string
     name: string
     description: string
     epoch: string
@@ -120,7 +132,7 @@ export interface Store {
     search: string
     stepTypes?: readonly string[]
   }): Promise<void>
-  /** Pipelines the user has any role on, newest updated first, not deleted. */
+  /** Pipelines the user has any role on (visibility.ts), newest updated first, not deleted. */
   listPipelines(userId: string): Promise<PipelineInfo[]>
   /** null when missing, deleted or no access. */
   getPipeline(id: string, userId: string): Promise<PipelineInfo | null>
@@ -133,8 +145,9 @@ export interface Store {
   /**
    * Soft delete (deleted_at = now): the pipeline disappears from every read and from
    * appendUpdates. StoreError 'NOT_FOUND' when it never existed; deleting twice is a no-op.
+   * With an `actor`, the deletion is written to the audit log in the same transaction.
    */
-  deletePipeline(id: string, now: Date): Promise<void>
+  deletePipeline(id: string, now: Date, actor?: Actor): Promise<void>
   /** The stored yaml/name/description as of the last compaction (or creation). */
   getPipelineText(id: string): Promise<{ yaml: string; name: string; description: string } | null>
 
