@@ -6,6 +6,7 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import * as v from 'valibot'
 import { accountOperations, accountRoutes } from './accounts.js'
+import { auditOperations, auditRoutes } from './audit.js'
 import { requireCaller, type ApiOptions, type Env } from './context.js'
 import { refuseCrossSite } from './csrf.js'
 import { ApiError, errorBody, errorCodes, handleError } from './errors.js'
@@ -14,6 +15,7 @@ import { pipelineOperations, pipelineRoutes } from './pipelines.js'
 import { referencePage } from './reference-page.js'
 import { searchOperations, searchRoutes } from './search.js'
 import { signupOperations, signupRoutes } from './signup.js'
+import { teamOperations, teamRoutes } from './teams.js'
 import { templateOperations, templateRoutes } from './templates.js'
 import { tokenOperations, tokenRoutes } from './tokens.js'
 import { versionOperations, versionRoutes } from './versions.js'
@@ -75,6 +77,8 @@ export const operations: readonly Operation[] = [
   ...templateOperations,
   ...searchOperations,
   ...versionOperations,
+  ...teamOperations,
+  ...auditOperations,
 ]
 
 export function createApi(options: ApiOptions): Hono<Env> {
@@ -140,5 +144,7 @@ export function createApi(options: ApiOptions): Hono<Env> {
   app.route('/', searchRoutes(options))
   app.route('/', tokenRoutes(options))
   app.route('/', versionRoutes(options))
+  app.route('/', teamRoutes(options))
+  app.route('/', auditRoutes(options))
   return app
 }

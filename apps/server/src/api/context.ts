@@ -5,11 +5,11 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import * as v from 'valibot'
 import type * as Y from 'yjs'
-import type { Auth, Caller } from '../auth/index.js'
+import { applyAccess, type Auth, type Caller } from '../auth/index.js'
 import type { SignupMode } from '../config/index.js'
 import type { Logger } from '../logging/index.js'
 import type { Metrics } from '../metrics/index.js'
-import type { Role, Store } from '@weft/storage'
+import type { Actor, CredentialKind, Role, Store } from '@weft/storage'
 import type { ShippedTemplate } from '../templates/index.js'
 import { ApiError, errorCodes } from './errors.js'
 
@@ -19,7 +19,11 @@ export interface DocumentHost {
   change(pipelineId: string, fn: (doc: Y.Doc) => void, origin?: unknown): Promise<void>
   connections(): Iterable<{
     readonly pipelineId: string
-    readonly principal: { readonly userId: string; readonly role: Role }
+    readonly principal: {
+      readonly userId: string
+      readonly role: Role
+      readonly credential: { kind: CredentialKind; hash: string }
+    }
     setRole(role: Role): void
     close(code: number, reason: string): void
   }>
@@ -103,4 +107,23 @@ export async function body<S extends v.GenericSchema>(
     )
   }
   return result.output
+}
+
+/** The signed-in caller as the audit log records them. */
+export function actorOf(c: Context<Env>): Actor {
+  const { id, email } = c.get('caller').user
+  return { id, email }
+}
+
+/**
+ * After an access change made here, re-checks at once the open sockets on this process that it
+ * may affect (`affects`), with the same query as the access sweep; the sweep covers the other
+ * processes within WEFT_ACCESS_RECHECK_MS.
+ */
+export async function recheckSockets(
+  options: ApiOptions,
+  affects: (connection: { pipelineId: string; principal: { userId: string } }) => boolean,
+): Promise<void> {
+  const affected = [...options.documents.connections()].filter(affects)
+  await applyAccess(options.store, affected, options.now())
 }

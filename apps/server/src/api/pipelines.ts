@@ -1,7 +1,8 @@
 /**
- * Pipelines: create from YAML (refusing text that is not a pipeline), list, read, delete, share,
- * and the YAML of a pipeline read from and written into the live document, so REST writes merge
- * with whoever is editing.
+ * Pipelines: create from YAML (refusing text that is not a pipeline), personally or in a team;
+ * list, read, delete; share with users and teams, list who has access and why, transfer; and the
+ * YAML of a pipeline read from and written into the live document, so REST writes merge with
+ * whoever is editing. Who may do what: docs/decisions/0008-teams-and-sharing.md.
  */
 import {
   applyYamlEdit,
@@ -17,16 +18,29 @@ import * as v from 'valibot'
 import * as Y from 'yjs'
 import { isEmail } from '../config/index.js'
 import { summarizeDocument } from '../pipelines/index.js'
-import type { Role } from '@weft/storage'
-import { body, requireCaller, roleOn, type ApiOptions, type Env } from './context.js'
+import type { PipelineInfo } from '@weft/storage'
+import {
+  actorOf,
+  body,
+  recheckSockets,
+  requireCaller,
+  roleOn,
+  type ApiOptions,
+  type Env,
+} from './context.js'
 import { ApiError, errorCodes } from './errors.js'
 import type { Operation } from './openapi.js'
+import { TEAM_ID, teamRoleOn, teamStoreError } from './teams.js'
 import { templateYaml } from './templates.js'
 
-const AccessChange = v.object({
-  email: v.pipe(v.string(), v.trim(), v.check(isEmail, 'must be an email address')),
-  role: v.nullable(v.picklist(['owner', 'editor', 'viewer'])),
-})
+const Email = v.pipe(v.string(), v.trim(), v.check(isEmail, 'must be an email address'))
+const TeamId = v.pipe(v.string(), v.regex(TEAM_ID, 'must be a team id'))
+/** A user's direct role (owner too, as before teams), or a team's share (editor or viewer). */
+const AccessChange = v.union([
+  v.object({ email: Email, role: v.nullable(v.picklist(['owner', 'editor', 'viewer'])) }),
+  v.object({ team: TeamId, role: v.nullable(v.picklist(['editor', 'viewer'])) }),
+])
+const OwnerChange = v.union([v.object({ team: TeamId }), v.object({ email: Email })])
 const YamlEdit = v.object({
   yaml: v.string(),
   base: v.optional(v.string()),
@@ -36,14 +50,22 @@ const NewPipelineJson = v.object({
   yaml: v.optional(v.string()),
   /** A template id from `GET /api/templates`: the new pipeline starts as its YAML. */
   template: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  /** Create it in this team (the caller must be a member, not a viewer). */
+  team: v.optional(TeamId),
 })
 
 const RoleName = v.picklist(['owner', 'editor', 'viewer'])
+const Owner = v.union([
+  v.object({ kind: v.literal('user'), id: v.string(), email: v.string() }),
+  v.object({ kind: v.literal('team'), id: v.string(), name: v.string() }),
+])
 const Pipeline = v.object({
   id: v.string(),
   name: v.string(),
   description: v.string(),
+  /** Your effective role: the highest of what you own, are shared, and get through teams. */
   role: RoleName,
+  owner: Owner,
   epoch: v.string(),
   createdAt: v.pipe(v.string(), v.isoTimestamp()),
   updatedAt: v.pipe(v.string(), v.isoTimestamp()),
@@ -70,7 +92,8 @@ export const pipelineOperations: readonly Operation[] = [
     method: 'get',
     path: '/api/pipelines',
     tag: 'Pipelines',
-    summary: 'The pipelines you have a role on',
+    summary:
+      'The pipelines you have a role on: yours, shared with you, your teams’ and shared with them',
     access: 'signed-in',
     query: {
       tag: { description: 'Only pipelines with this tag', schema: { type: 'string' } },
@@ -82,10 +105,13 @@ export const pipelineOperations: readonly Operation[] = [
     method: 'post',
     path: '/api/pipelines',
     tag: 'Pipelines',
-    summary: 'Create a pipeline from YAML, from a template, or empty; you own it',
+    summary: 'Create a pipeline from YAML, from a template, or empty; you or your team own it',
     description:
-      'A YAML body is the pipeline. JSON `{ name }` makes an empty one, `{ yaml }` is the same as a YAML body, `{ template, name? }` starts from a template. Text that is not a pipeline is refused (422); anything else is kept, with its diagnostics.',
+      'A YAML body is the pipeline. JSON `{ name }` makes an empty one, `{ yaml }` is the same as a YAML body, `{ template, name? }` starts from a template. Text that is not a pipeline is refused (422); anything else is kept, with its diagnostics. `team` in JSON (or `?team=ID` with a YAML body) creates it in that team, which needs the team role member or higher.',
     access: 'signed-in',
+    query: {
+      team: { description: 'Create it in this team (YAML bodies)', schema: { type: 'string' } },
+    },
     body: [{ type: 'application/json', schema: NewPipelineJson }, YAML],
     responses: {
       201: {
@@ -93,7 +119,11 @@ export const pipelineOperations: readonly Operation[] = [
         schema: v.object({ id: v.string(), diagnostics: Diagnostics }),
       },
     },
-    errors: { 404: [errorCodes.TEMPLATE_NOT_FOUND], 422: [errorCodes.INVALID_PIPELINE] },
+    errors: {
+      403: [errorCodes.FORBIDDEN],
+      404: [errorCodes.TEMPLATE_NOT_FOUND, errorCodes.TEAM_NOT_FOUND],
+      422: [errorCodes.INVALID_PIPELINE],
+    },
   },
   {
     method: 'get',
@@ -149,23 +179,98 @@ export const pipelineOperations: readonly Operation[] = [
     },
   },
   {
+    method: 'get',
+    path: '/api/pipelines/{id}/access',
+    tag: 'Sharing',
+    summary: 'Who has access and why (anyone who can see the pipeline)',
+    description:
+      '`grants` is what the owners set: the owning team, users and teams shared with. `effective` is every user with a role, the highest of their reasons (owner, direct, team, team-share).',
+    access: 'signed-in',
+    params: pipelineId,
+    responses: {
+      200: {
+        description: 'The access list',
+        schema: v.object({
+          role: RoleName,
+          ownerTeam: v.nullable(v.object({ id: v.string(), name: v.string() })),
+          grants: v.array(
+            v.union([
+              v.object({
+                kind: v.literal('user'),
+                userId: v.string(),
+                email: v.string(),
+                role: RoleName,
+              }),
+              v.object({
+                kind: v.literal('team'),
+                teamId: v.string(),
+                name: v.string(),
+                role: RoleName,
+              }),
+            ]),
+          ),
+          effective: v.array(
+            v.object({
+              userId: v.string(),
+              email: v.string(),
+              role: RoleName,
+              reasons: v.array(
+                v.object({
+                  via: v.picklist(['owner', 'direct', 'team', 'team-share']),
+                  role: RoleName,
+                  teamId: v.nullable(v.string()),
+                  teamName: v.nullable(v.string()),
+                }),
+              ),
+            }),
+          ),
+        }),
+      },
+    },
+    errors: { 404: [errorCodes.PIPELINE_NOT_FOUND] },
+  },
+  {
     method: 'put',
     path: '/api/pipelines/{id}/access',
-    tag: 'Pipelines',
-    summary: 'Give a user a role on the pipeline, or take it away with null (owners)',
+    tag: 'Sharing',
+    summary: 'Share with a user (`email`) or a team (`team`), or stop with role null (owners)',
+    description:
+      'Users get owner, editor or viewer; teams editor or viewer (a team viewer stays viewer). You share with teams you are a member of. Open sockets of whoever lost or changed access are re-checked at once. Audited.',
     access: 'signed-in',
     params: pipelineId,
     body: [{ type: 'application/json', schema: AccessChange }],
     responses: {
       200: {
         description: 'The new role',
-        schema: v.object({ email: v.string(), role: v.nullable(RoleName) }),
+        schema: v.union([
+          v.object({ email: v.string(), role: v.nullable(RoleName) }),
+          v.object({ team: v.string(), role: v.nullable(v.picklist(['editor', 'viewer'])) }),
+        ]),
       },
     },
     errors: {
       403: [errorCodes.FORBIDDEN],
-      404: [errorCodes.PIPELINE_NOT_FOUND, errorCodes.USER_NOT_FOUND],
+      404: [errorCodes.PIPELINE_NOT_FOUND, errorCodes.USER_NOT_FOUND, errorCodes.TEAM_NOT_FOUND],
       409: [errorCodes.OWN_ROLE],
+    },
+  },
+  {
+    method: 'put',
+    path: '/api/pipelines/{id}/owner',
+    tag: 'Sharing',
+    summary: 'Give the pipeline to a team you administer, or to a user (owners)',
+    description:
+      'To a team: its owners and admins own it, members edit, viewers view; personal owners step back to what their membership gives them. To a user: they become its personal owner. Audited.',
+    access: 'signed-in',
+    params: pipelineId,
+    body: [{ type: 'application/json', schema: OwnerChange }],
+    responses: {
+      200: { description: 'The pipeline as you now see it', schema: Pipeline },
+      204: { description: 'Transferred; you no longer see it' },
+    },
+    errors: {
+      403: [errorCodes.FORBIDDEN],
+      404: [errorCodes.PIPELINE_NOT_FOUND, errorCodes.USER_NOT_FOUND, errorCodes.TEAM_NOT_FOUND],
     },
   },
 ]
@@ -186,6 +291,9 @@ export function pipelineRoutes(options: ApiOptions): Hono<Env> {
 
   app.post('/api/pipelines', signedIn, async (c) => {
     const input = await newPipelineInput(c)
+    // `?team=ID` for YAML bodies, `team` in JSON ones.
+    const teamId = input.team ?? c.req.query('team')
+    if (teamId !== undefined) await teamRoleOn(options, c, 'member', teamId)
     const { name, yaml } =
       input.template === undefined
         ? input
@@ -205,6 +313,7 @@ export function pipelineRoutes(options: ApiOptions): Hono<Env> {
       await store.createPipeline({
         id,
         ownerId: c.get('caller').user.id,
+        ...(teamId === undefined ? {} : { teamId }),
         epoch,
         state: Y.encodeStateAsUpdate(doc),
         ...summarizeDocument(doc),
@@ -224,7 +333,7 @@ export function pipelineRoutes(options: ApiOptions): Hono<Env> {
 
   app.delete('/api/pipelines/:id', signedIn, async (c) => {
     const { id } = await roleOn(store, c, 'owner')
-    await store.deletePipeline(id, new Date())
+    await store.deletePipeline(id, options.now(), actorOf(c))
     for (const connection of documents.connections()) {
       if (connection.pipelineId === id) connection.close(4404, 'pipeline deleted')
     }
@@ -262,24 +371,75 @@ export function pipelineRoutes(options: ApiOptions): Hono<Env> {
     return c.json({ mode, diagnostics })
   })
 
+  /** Who has access and why; anyone who can see the pipeline may read it. */
+  app.get('/api/pipelines/:id/access', signedIn, async (c) => {
+    const { id, role } = await roleOn(store, c, 'viewer')
+    const access = await store.teams.pipelineAccess(id)
+    if (!access) throw new ApiError(404, errorCodes.PIPELINE_NOT_FOUND, 'No such pipeline')
+    return c.json({ role, ...access })
+  })
+
+  /** Shares with a user (`email`) or a team (`team`); role null removes the share. Owners only. */
   app.put('/api/pipelines/:id/access', signedIn, async (c) => {
     const { id } = await roleOn(store, c, 'owner')
-    const { email, role } = await body(c, AccessChange)
+    const change = await body(c, AccessChange)
+    const noPipeline = new ApiError(404, errorCodes.PIPELINE_NOT_FOUND, 'No such pipeline')
+    if ('team' in change) {
+      // Shares go to teams the owner is in; removing one needs no membership.
+      if (change.role !== null) await teamRoleOn(options, c, 'viewer', change.team)
+      await store.teams
+        .shareWithTeam(id, change.team, change.role, actorOf(c), options.now())
+        .catch((e: unknown) =>
+          teamStoreError(e, new ApiError(404, errorCodes.TEAM_NOT_FOUND, 'No such team')),
+        )
+      await recheckSockets(options, (conn) => conn.pipelineId === id)
+      return c.json({ team: change.team, role: change.role })
+    }
+    const { email, role } = change
     const user = await store.findUserByEmail(email)
     if (!user) throw new ApiError(404, errorCodes.USER_NOT_FOUND, `No user has the email ${email}`)
     // Only owners change access, so forbidding owners to change their own role is enough to
-    // keep every pipeline owned by someone.
+    // keep every personal pipeline owned by someone.
     if (user.id === c.get('caller').user.id) {
       throw new ApiError(409, errorCodes.OWN_ROLE, 'You cannot change your own role')
     }
-    await store.setRole(id, user.id, role)
+    await store.teams
+      .shareWithUser(id, user.id, role, actorOf(c), options.now())
+      .catch((e: unknown) => teamStoreError(e, noPipeline))
     // Sockets on this process learn at once; the sweeper covers the other processes.
-    for (const connection of documents.connections()) {
-      if (connection.pipelineId !== id || connection.principal.userId !== user.id) continue
-      if (role === null) connection.close(4403, 'access revoked')
-      else connection.setRole(role)
-    }
+    await recheckSockets(
+      options,
+      (conn) => conn.pipelineId === id && conn.principal.userId === user.id,
+    )
     return c.json({ email: user.email, role })
+  })
+
+  /**
+   * Gives the pipeline to a team (the caller must be its owner or admin) or to a user. Owners
+   * only.
+   */
+  app.put('/api/pipelines/:id/owner', signedIn, async (c) => {
+    const { id } = await roleOn(store, c, 'owner')
+    const change = await body(c, OwnerChange)
+    const noPipeline = new ApiError(404, errorCodes.PIPELINE_NOT_FOUND, 'No such pipeline')
+    if ('team' in change) {
+      await teamRoleOn(options, c, 'admin', change.team)
+      await store.teams
+        .transferPipeline(id, { teamId: change.team }, actorOf(c), options.now())
+        .catch((e: unknown) => teamStoreError(e, noPipeline))
+    } else {
+      const user = await store.findUserByEmail(change.email)
+      if (!user) {
+        throw new ApiError(404, errorCodes.USER_NOT_FOUND, `No user has the email ${change.email}`)
+      }
+      await store.teams
+        .transferPipeline(id, { userId: user.id }, actorOf(c), options.now())
+        .catch((e: unknown) => teamStoreError(e, noPipeline))
+    }
+    await recheckSockets(options, (conn) => conn.pipelineId === id)
+    const info = await store.getPipeline(id, c.get('caller').user.id)
+    if (!info) return c.body(null, 204)
+    return c.json(publicPipeline(info))
   })
 
   return app
@@ -313,7 +473,7 @@ function emptyPipeline(name: string): string {
 
 async function newPipelineInput(
   c: Context,
-): Promise<{ name?: string; yaml?: string; template?: string }> {
+): Promise<{ name?: string; yaml?: string; template?: string; team?: string }> {
   const type = c.req.header('content-type') ?? ''
   if (type.includes('json')) {
     const input = await body(c, NewPipelineJson)
@@ -321,26 +481,19 @@ async function newPipelineInput(
       ...(input.name ? { name: input.name } : {}),
       ...(input.yaml ? { yaml: input.yaml } : {}),
       ...(input.template !== undefined ? { template: input.template } : {}),
+      ...(input.team !== undefined ? { team: input.team } : {}),
     }
   }
   return { yaml: await c.req.text() }
 }
 
-function publicPipeline(p: {
-  id: string
-  name: string
-  description: string
-  role: Role
-  epoch: string
-  createdAt: Date
-  updatedAt: Date
-  tags: readonly string[]
-}) {
+function publicPipeline(p: PipelineInfo) {
   return {
     id: p.id,
     name: p.name,
     description: p.description,
     role: p.role,
+    owner: p.owner,
     epoch: p.epoch,
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),

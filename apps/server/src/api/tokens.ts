@@ -6,7 +6,7 @@
 import { Hono } from 'hono'
 import * as v from 'valibot'
 import { hashSecret, tokenId } from '../auth/index.js'
-import { body, requireCaller, type ApiOptions, type Env } from './context.js'
+import { actorOf, body, requireCaller, type ApiOptions, type Env } from './context.js'
 import { ApiError, errorCodes } from './errors.js'
 import type { Operation } from './openapi.js'
 
@@ -78,7 +78,7 @@ export const tokenOperations: readonly Operation[] = [
 ]
 
 export function tokenRoutes(options: ApiOptions): Hono<Env> {
-  const { auth, now } = options
+  const { auth, now, store } = options
   const app = new Hono<Env>()
   app.use('/api/tokens', requireCaller(auth))
   app.use('/api/tokens/*', requireCaller(auth))
@@ -100,10 +100,15 @@ export function tokenRoutes(options: ApiOptions): Hono<Env> {
     const expiresAt =
       expiresInDays === undefined ? null : new Date(now().getTime() + expiresInDays * DAY_MS)
     const token = await auth.issueToken(c.get('caller').user.id, name, expiresAt)
-    return c.json(
-      { id: tokenId(hashSecret(token)), token, name, expiresAt: expiresAt?.toISOString() ?? null },
-      201,
-    )
+    const id = tokenId(hashSecret(token))
+    await store.teams.audit({
+      at: now(),
+      actor: actorOf(c),
+      action: 'token.create',
+      subject: name,
+      details: { tokenId: id, expiresAt: expiresAt?.toISOString() ?? null },
+    })
+    return c.json({ id, token, name, expiresAt: expiresAt?.toISOString() ?? null }, 201)
   })
 
   app.delete('/api/tokens/:id', async (c) => {
@@ -112,6 +117,12 @@ export function tokenRoutes(options: ApiOptions): Hono<Env> {
     if (!TOKEN_ID.test(id) || !(await auth.revokeToken(c.get('caller').user.id, id))) {
       throw new ApiError(404, errorCodes.TOKEN_NOT_FOUND, 'No such token')
     }
+    await store.teams.audit({
+      at: now(),
+      actor: actorOf(c),
+      action: 'token.revoke',
+      details: { tokenId: id },
+    })
     return c.body(null, 204)
   })
 

@@ -1,5 +1,5 @@
 export type { Caller, Credential, PublicToken } from './auth.js'
 export { Auth, offeredProtocols, SESSION_COOKIE, TOKEN_PROTOCOL_PREFIX, tokenId } from './auth.js'
 export type { SweptConnection, Timers } from './sweeper.js'
-export { CLOSE_ACCESS_REVOKED, startAccessSweeper } from './sweeper.js'
+export { applyAccess, CLOSE_ACCESS_REVOKED, startAccessSweeper } from './sweeper.js'
 export { hashPassword, hashSecret, newSecret, verifyPassword } from './secrets.js'

@@ -24,6 +24,31 @@ export interface Timers {
 
 export const CLOSE_ACCESS_REVOKED = 4403
 
+/**
+ * Re-reads the rights of these connections in ONE query and applies them: gone → closed with
+ * 4403, changed role → applied in place. The sweep runs it on every open connection; a REST
+ * change of access runs it at once on the connections it may affect, on this process.
+ */
+export async function applyAccess(
+  store: Pick<Store, 'resolveAccess'>,
+  connections: readonly SweptConnection[],
+  now: Date,
+): Promise<void> {
+  if (connections.length === 0) return
+  const roles = await store.resolveAccess(
+    connections.map((c) => ({ ...c.principal.credential, pipelineId: c.pipelineId })),
+    now,
+  )
+  connections.forEach((connection, i) => {
+    const role = roles[i] ?? null
+    if (role === null) {
+      connection.close(CLOSE_ACCESS_REVOKED, 'access revoked')
+    } else if (role !== connection.principal.role) {
+      connection.setRole(role)
+    }
+  })
+}
+
 export function startAccessSweeper(options: {
   store: Pick<Store, 'resolveAccess'>
   connections: () => Iterable<SweptConnection>
@@ -33,22 +58,7 @@ export function startAccessSweeper(options: {
   logger: Logger
 }): { sweep(): Promise<void>; stop(): void } {
   let running: Promise<void> | undefined
-  const sweep = async () => {
-    const open = [...options.connections()]
-    if (open.length === 0) return
-    const roles = await options.store.resolveAccess(
-      open.map((c) => ({ ...c.principal.credential, pipelineId: c.pipelineId })),
-      options.now(),
-    )
-    open.forEach((connection, i) => {
-      const role = roles[i] ?? null
-      if (role === null) {
-        connection.close(CLOSE_ACCESS_REVOKED, 'access revoked')
-      } else if (role !== connection.principal.role) {
-        connection.setRole(role)
-      }
-    })
-  }
+  const sweep = () => applyAccess(options.store, [...options.connections()], options.now())
   const tick = () => {
     // One sweep at a time: a slow database must not pile sweeps up.
     if (running) return
