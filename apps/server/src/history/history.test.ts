@@ -28,6 +28,11 @@ class ManualClock implements HistoryTimers {
     return id
   }
 
+  /** Timers set and not yet run or cleared. */
+  get waiting(): number {
+    return this.timers.length
+  }
+
   clearTimeout(handle: unknown): void {
     this.timers = this.timers.filter((timer) => timer.id !== handle)
   }
@@ -135,6 +140,9 @@ describe('automatic versions', () => {
     // An edit every 10 s for 12 minutes: never idle.
     for (let t = 0; t < 720_000; t += 10_000) {
       await p.edit(history, ada)
+      await p.edit(history, ada)
+      // One check timer and at most one flush timer, however many edits.
+      expect(clock.waiting).toBeLessThanOrEqual(2)
       await clock.advance(10_000, history)
     }
     const times = (await versions(p.id)).map((v) => v.createdAt.getTime() - T0).reverse()

@@ -89,7 +89,14 @@ export class History {
         p.flushedAt + this.flushMs - now,
       )
     }
-    this.scheduleCheck(pipelineId, p, Math.min(now + this.idleMs, p.burstAt + this.maxMs))
+    // One timer per pipeline, not one per keystroke: when it fires early (edits came since it
+    // was set) it is set again for the new due time.
+    if (p.checkTimer === null) this.scheduleCheck(pipelineId, p, this.localDue(p))
+  }
+
+  /** When this process's own edits make a version due: idle since the last, or max since the first. */
+  private localDue(p: Pending): number {
+    return Math.min(p.lastAt + this.idleMs, (p.burstAt ?? p.lastAt) + this.maxMs)
   }
 
   /**
@@ -146,7 +153,11 @@ export class History {
       () => {
         p.checkTimer = null
         p.checkAt = Infinity
-        this.queue(p, () => this.checkPending(pipelineId, p))
+        // Edits came since the timer was set, so by this process's own edits no version is due
+        // yet. Whoever's edits make one due (by the database's reckoning) checks then.
+        const due = this.localDue(p)
+        if (due > this.options.now().getTime()) this.scheduleCheck(pipelineId, p, due)
+        else this.queue(p, () => this.checkPending(pipelineId, p))
       },
       Math.max(0, at - this.options.now().getTime()),
     )
