@@ -18,6 +18,8 @@ import { Dialog } from '../app/dialog.js'
 import { displayName, initials, userColour } from '../collab/presence.js'
 import './history.css'
 
+const REFRESH_MS = 30_000
+
 export const VIEWER_REASON = 'You have view access: only editors can name or restore versions.'
 
 export function HistoryButton({ open, onToggle }: { open: boolean; onToggle: () => void }) {
@@ -94,6 +96,9 @@ export function HistoryPanel({
 
   useEffect(() => {
     void load()
+    // Others name and restore versions too, and automatic ones appear as people edit.
+    const timer = setInterval(() => void load(), REFRESH_MS)
+    return () => clearInterval(timer)
   }, [load])
 
   const more = async () => {
@@ -430,8 +435,7 @@ function VersionDetail({
       )}
 
       {confirming ? (
-        <Dialog title="Restore this version?" onClose={() => !restoring && setConfirming(false)}>
-          <h2>Restore “{title}”?</h2>
+        <Dialog title={`Restore “${title}”?`} onClose={() => !restoring && setConfirming(false)}>
           <p>
             The pipeline becomes what it was in this version, as a new change. What it is now is
             kept in the history, and edits others are making right now are kept too.
