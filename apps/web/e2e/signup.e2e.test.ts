@@ -2,7 +2,8 @@
  * Joining a team server through the real UI: the admin creates an invite on the Admin page and
  * copies its link; a newcomer in another browser opens it, signs up, and lands on the pipelines
  * page signed in as themself, with the code gone from the address bar. The same link then no
- * longer works, and without a link the sign-up page says sign-up is by invitation.
+ * longer works, and without a link the sign-up page says sign-up is by invitation. On a fresh
+ * install, the setup link from the log makes the first admin, once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signIn } from './harness/app.js'
@@ -95,6 +96,44 @@ describe('sign-up', () => {
       expect(res.status()).toBe(403)
     } finally {
       await other.dispose()
+    }
+  })
+})
+
+describe('the setup link of a fresh install', () => {
+  it('creates the first admin, who lands on the pipelines page; the link then says it is done', async () => {
+    const fresh = await startServer({
+      env: { WEFT_ADMIN_EMAIL: undefined, WEFT_ADMIN_PASSWORD: undefined },
+    })
+    const device = await openDevice()
+    try {
+      const line = fresh.log.find((l) => l.includes('/setup#'))
+      expect(line, fresh.log.join('\n')).toBeDefined()
+      const link = (JSON.parse(line!) as { url: string }).url
+      expect(link).toMatch(new RegExp(`^${fresh.url}/setup#[A-Za-z0-9_-]{43}$`))
+
+      const p = device.page
+      await p.goto(link)
+      const form = p.getByRole('form', { name: 'Set up Weft' })
+      await form.getByLabel(/^Email/).fill('root@example.com')
+      await form.getByLabel(/^Password/).fill('root password')
+      await form.getByRole('button', { name: 'Create admin' }).click()
+      await p.getByRole('heading', { name: 'Pipelines' }).waitFor({ timeout: 30_000 })
+      expect(new URL(p.url()).pathname).toBe('/')
+      await p.getByRole('link', { name: 'Admin' }).waitFor()
+      const me = await device.context.request.get(`${fresh.url}/api/me`)
+      expect(await me.json()).toMatchObject({ email: 'root@example.com', isAdmin: true })
+
+      const other = await openDevice()
+      try {
+        await other.page.goto(link)
+        await other.page.getByRole('heading', { name: 'Weft is set up' }).waitFor()
+      } finally {
+        await other.dispose()
+      }
+    } finally {
+      await device.dispose()
+      await fresh.dispose()
     }
   })
 })

@@ -26,7 +26,13 @@ export interface TestServer {
   readonly log: string[]
 }
 
-export async function startServer(options: { port?: number } = {}): Promise<TestServer> {
+export async function startServer(
+  options: {
+    port?: number
+    /** Extra or overriding environment; `undefined` unsets (e.g. the admin, for the setup link). */
+    env?: Record<string, string | undefined>
+  } = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'weft-e2e-data-'))
   const log: string[] = []
   let child: ChildProcess | undefined
@@ -44,6 +50,7 @@ export async function startServer(options: { port?: number } = {}): Promise<Test
         WEFT_ADMIN_EMAIL: admin.email,
         WEFT_ADMIN_PASSWORD: admin.password,
         WEFT_LOG_LEVEL: 'info',
+        ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
