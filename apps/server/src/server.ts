@@ -72,6 +72,8 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
     logger: logger.child({ component: 'history' }),
     now,
     timers: realTimers,
+    idleMs: config.historyIdleMs,
+    maxMs: config.historyMaxMs,
   })
   const relay = new Relay({
     store,

@@ -261,3 +261,59 @@ describe('restore', () => {
     expect((await call('GET', `/api/pipelines/${id}/versions`)).json.versions).toEqual([])
   })
 })
+
+describe('automatic versions with two server processes on one database', () => {
+  let one: ServerProcess
+  let two: ServerProcess
+  const IDLE_MS = 3_000
+
+  beforeAll(async () => {
+    const env = { DATABASE_URL: await freshDatabaseUrl(), WEFT_HISTORY_IDLE_MS: String(IDLE_MS) }
+    one = await startServerProcess(env)
+    two = await startServerProcess(env)
+  })
+  afterAll(async () => {
+    await Promise.all([one?.stop(), two?.stop()])
+  })
+
+  it('takes one version for a burst two people made through different processes', async () => {
+    const token = await tokenFor(one.url, ADMIN)
+    const guest = await createUser(one.url, token, 'guest@example.com')
+    const yaml = pipelineYaml('cluster', 2)
+    const id = await createPipeline(one.url, token, yaml)
+    await api(one.url, 'PUT', `/api/pipelines/${id}/access`, {
+      token,
+      json: { email: guest.email, role: 'editor' },
+    })
+    const a = connectClient(one.wsUrl, id, token)
+    const b = connectClient(two.wsUrl, id, guest.token)
+    const versionsOn = async (server: ServerProcess) =>
+      (await api(server.url, 'GET', `/api/pipelines/${id}/versions`, { token })).json.versions
+    try {
+      await waitFor('both synced', () => a.provider.synced && b.provider.synced)
+      importYaml(a.doc, yaml.replace('Say 0', 'Say zero'))
+      await waitFor('a saved', () => a.saved())
+      importYaml(b.doc, exportYaml(b.doc).replace('Say 1', 'Say one'))
+      await waitFor('b saved', () => b.saved())
+      const final = yaml.replace('Say 0', 'Say zero').replace('Say 1', 'Say one')
+      await waitFor('both edits on both', () => exportYaml(a.doc) === final)
+
+      await waitFor('a version', async () => (await versionsOn(two)).length > 0, 30_000)
+      // Both processes' timers have fired by now (each checks IDLE_MS after its last edit).
+      await new Promise((resolve) => setTimeout(resolve, 2 * IDLE_MS))
+      const list = await versionsOn(one)
+      expect(list).toHaveLength(1)
+      expect(list[0].kind).toBe('auto')
+      expect(list[0].authors.map((x: any) => x.email).sort()).toEqual(
+        [ADMIN.email, guest.email].sort(),
+      )
+      const text = await api(one.url, 'GET', `/api/pipelines/${id}/versions/${list[0].id}/yaml`, {
+        token,
+      })
+      expect(text.text).toBe(final)
+    } finally {
+      a.destroy()
+      b.destroy()
+    }
+  })
+})

@@ -30,6 +30,10 @@ export interface Config {
   readonly accessRecheckMs: number
   /** Update-log rows per document between compactions. */
   readonly compactEvery: number
+  /** An automatic version is taken once a pipeline has had no edit for this long… */
+  readonly historyIdleMs: number
+  /** …or once its oldest unversioned edit is this old, however busy it is. */
+  readonly historyMaxMs: number
 }
 
 export type SignupMode = 'open' | 'invite' | 'closed'
@@ -129,6 +133,8 @@ export function readConfig(env: Env, cwd: string): Config {
     evictAfterMs: int('WEFT_EVICT_AFTER_MS', 10_000, 0, 30_000),
     accessRecheckMs: int('WEFT_ACCESS_RECHECK_MS', 2_000, 100, 5_000),
     compactEvery: int('WEFT_COMPACT_EVERY', 500, 1, 1_000_000),
+    historyIdleMs: int('WEFT_HISTORY_IDLE_MS', 45_000, 1_000, 3_600_000),
+    historyMaxMs: int('WEFT_HISTORY_MAX_MS', 300_000, 1_000, 86_400_000),
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return config
