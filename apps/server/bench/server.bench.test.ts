@@ -7,7 +7,7 @@
  *
  * Prints the tables and writes bench/results/server.json. See docs/benchmarks.md for the method.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -31,7 +31,7 @@ import {
   type FloorResult,
   type StorageResult,
 } from './lib/scenarios.js'
-import type { Load } from './lib/proc.js'
+import { renice, type Load } from './lib/proc.js'
 import { ms, type Summary } from './lib/stats.js'
 import { closeCodes, startHocuspocus, startWeft } from './lib/systems.js'
 import { generatePipeline, importedDoc, rng } from './lib/workload.js'
@@ -68,6 +68,12 @@ const config = {
   only: (process.env.BENCH_ONLY ?? 'fanout,floor,acks,storage').split(','),
   /** Client processes the fan-out readers and the ack writers are dealt over (both systems). */
   clientProcesses: env('BENCH_CLIENT_PROCS', 4),
+  /**
+   * Diagnostic: a nice value (e.g. -10) for every process of the run (this one, the client
+   * processes, both servers, PostgreSQL), so that other work on a shared machine yields to it.
+   * Unset for the reported figures unless the report says otherwise.
+   */
+  nice: process.env.BENCH_NICE === undefined ? null : Number(process.env.BENCH_NICE),
 }
 const part = (name: string) => !config.only.includes(name)
 
@@ -93,6 +99,17 @@ beforeAll(async () => {
   weft = await startWeft(weftUrl)
   hocus = await startHocuspocus(hocusUrl)
   pool = await startClientPool(config.clientProcesses)
+  if (config.nice !== null) {
+    const postmaster = await postmasterPid(pg.url)
+    const count = renice(config.nice, [
+      process.pid,
+      weft.pid,
+      hocus.pid,
+      ...pool.map((p) => p.pid),
+      ...(postmaster === null ? [] : [postmaster]),
+    ])
+    console.log(`reniced ${count} processes to ${config.nice}`)
+  }
   console.log(
     `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB, Node ${machine.node}, ${machine.postgres}`,
   )
@@ -218,6 +235,20 @@ test.skipIf(part('storage'))('storage per step after compaction (Weft)', async (
   }
 })
 
+/** The PostgreSQL server's main process, from its data directory's postmaster.pid. */
+async function postmasterPid(url: string): Promise<number | null> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} })
+  try {
+    const [row] = await sql<Array<{ setting: string }>>`show data_directory`
+    const pid = Number(readFileSync(join(row!.setting, 'postmaster.pid'), 'utf8').split('\n')[0])
+    return Number.isSafeInteger(pid) && pid > 0 ? pid : null
+  } catch {
+    return null
+  } finally {
+    await sql.end({ timeout: 5 })
+  }
+}
+
 function loadText(load: Load): string {
   return `machine ${Math.round(load.machineBusyPct)}% busy, server ${Math.round(load.serverCpuPct)}% / bench ${Math.round(load.benchCpuPct)}% of a core, bench loop delay p99 ${ms(load.benchLoopDelayP99)} ms`
 }
@@ -301,6 +332,7 @@ async function report() {
   lines.push(
     `Machine: ${machine?.cpu}, ${machine?.cores} cores, ${machine?.ramGiB} GiB, Node ${machine?.node}, ${machine?.postgres}`,
     `Commit ${machine?.commit}${machine?.dirtyServerFiles ? ` (+${machine.dirtyServerFiles} uncommitted files under apps/server/src)` : ''}`,
+    `Client processes: ${config.clientProcesses}; nice: ${config.nice ?? 'not changed'}`,
     `Load average (1/5/15 min) at start ${loadAverage[0]?.map((l) => l.toFixed(1)).join(' ')}, at end ${loadAverage[1]?.map((l) => l.toFixed(1)).join(' ')}`,
     '',
     'Fan-out, ms, median of rounds: p50 / p95 / **p99** (p99 range over rounds)',

@@ -81,8 +81,10 @@ export class DocState {
   compacting: Promise<void> | null = null
   catchingUp = false
   catchUpAgain = false
-  /** Highest seq notified while loading. */
+  /** Highest seq notified while loading, or while appends of this doc were in flight. */
   notifiedSeq = 0
+  /** In-flight appends carrying this doc's updates (see Relay.onNotify). */
+  appending = 0
   evictTimer: unknown = null
   compactTimer: unknown = null
   /** For fanoutLatency: when the apply that is running started. */
@@ -689,7 +691,13 @@ export class Relay {
     const doc = this.docs.get(pipelineId)
     if (doc === undefined) return
     if (doc.phase === 'loading') doc.notifiedSeq = Math.max(doc.notifiedSeq, headSeq)
-    else if (doc.phase === 'ready' && headSeq > doc.knownSeq) this.catchUp(doc)
+    else if (doc.phase === 'ready' && headSeq > doc.knownSeq) {
+      // While this process's own appends are in flight, the notification is most likely for one
+      // of them, and it often arrives before the commit's reply: reading the log now would fetch
+      // our own rows back (a query per commit). Decide once they have settled (appendSettled).
+      if (doc.appending > 0) doc.notifiedSeq = Math.max(doc.notifiedSeq, headSeq)
+      else this.catchUp(doc)
+    }
   }
 
   /** Reads and applies the rows other processes appended (serialised per doc). */
@@ -932,6 +940,7 @@ export class Relay {
         append.length > 0
           ? this.store.appendUpdates(append).catch((error: unknown) => ({ error }))
           : Promise.resolve(new Map<string, number>())
+      for (const doc of updates.keys()) doc.appending++
       this.inflight.push({ batch, updates, durable, result })
     }
     if (!this.settling) void this.settleInOrder()
@@ -953,6 +962,7 @@ export class Relay {
           const failed = this.inflight
           this.inflight = []
           await Promise.allSettled(failed.map((f) => f.result))
+          for (const f of failed) for (const doc of f.updates.keys()) this.appendSettled(doc)
           this.failures++
           this.logger.error('commit failed; retrying', {
             error: outcome.error,
@@ -972,11 +982,20 @@ export class Relay {
         this.inflight.shift()
         this.failures = 0
         this.committed(first.batch, first.updates, first.durable, outcome)
+        for (const doc of first.updates.keys()) this.appendSettled(doc)
         this.pump()
       }
     } finally {
       this.settling = false
       if (this.queue.length === 0 && this.inflight.length === 0) this.wakeIdle()
+    }
+  }
+
+  /** One in-flight append of `doc` settled: catch up on notifications it held back. */
+  private appendSettled(doc: DocState): void {
+    doc.appending--
+    if (doc.appending === 0 && doc.phase === 'ready' && doc.notifiedSeq > doc.knownSeq) {
+      this.catchUp(doc)
     }
   }
 

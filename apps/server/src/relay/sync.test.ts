@@ -233,6 +233,26 @@ describe('durable acks', () => {
     writer.destroy()
   })
 
+  it("does not read its own rows back when a commit's notification beats its reply", async () => {
+    const { id } = await server.pipeline()
+    const { token } = await server.user('editor')
+    const writer = connect(server, id, token, { acks: true })
+    await writer.synced()
+    await waitFor(() => writer.saved(), 'handshake ack')
+    const reads = watched.readCalls
+    const committed = watched.committed.length
+    const release = watched.holdReply('appendUpdates')
+    writer.doc.getText('source').insert(0, '# mine\n')
+    await waitFor(() => watched.committed.length > committed, 'commit')
+    // The commit's NOTIFY reaches this process's listener while the reply is held.
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    release()
+    await waitFor(() => writer.saved(), 'ack')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(watched.readCalls - reads).toBe(0)
+    writer.destroy()
+  })
+
   it('retries a failing store and acks only once the commit succeeds', async () => {
     const { id } = await server.pipeline()
     const { token } = await server.user('editor')

@@ -329,10 +329,13 @@ export class WatchedStore {
   readonly store: Store
   appendCalls = 0
   loadCalls = 0
+  /** Reads of the log past a seq (a catch-up on another process's rows). */
+  readCalls = 0
   appendedUpdates = 0
   /** Every update whose append has committed (the real appendUpdates resolved). */
   readonly committed: Uint8Array[] = []
   private holds = new Map<'appendUpdates' | 'compact' | 'loadDocument', Gate>()
+  private replyHolds = new Map<'appendUpdates', Gate>()
   private failures = new Map<'appendUpdates' | 'loadDocument', number>()
 
   constructor(real: Store) {
@@ -346,7 +349,12 @@ export class WatchedStore {
           this.appendedUpdates += item.updates.length
           this.committed.push(...item.updates)
         }
+        await this.replyHolds.get('appendUpdates')?.promise
         return result
+      },
+      readUpdatesSince: async (id, afterSeq) => {
+        this.readCalls++
+        return real.readUpdatesSince(id, afterSeq)
       },
       compact: async (id, render) => {
         await this.holds.get('compact')?.promise
@@ -374,6 +382,16 @@ export class WatchedStore {
     this.holds.set(method, g)
     return () => {
       if (this.holds.get(method) === g) this.holds.delete(method)
+      g.open()
+    }
+  }
+
+  /** Lets calls of `method` commit but holds their reply until the returned function is called. */
+  holdReply(method: 'appendUpdates'): () => void {
+    const g = gate()
+    this.replyHolds.set(method, g)
+    return () => {
+      if (this.replyHolds.get(method) === g) this.replyHolds.delete(method)
       g.open()
     }
   }
