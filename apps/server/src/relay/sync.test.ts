@@ -317,6 +317,8 @@ describe('fan-out', () => {
         (c) => c.pipelineId === id && c.email.startsWith(`${name}-`),
       )!
     const serverClient = await server.relay.read(id, (doc) => doc.clientID)
+    // What the raw reader would have got from a sync step 2: the pipeline before the edits.
+    const readerDoc = await storedDoc(real, id)
     const editA = edit('<a>')
     const editB = edit('<b>')
     // One turn of the server's loop: a frame from each writer and a REST change.
@@ -330,7 +332,6 @@ describe('fan-out', () => {
     expect(updatesTo(reader).map(clientsIn)).toEqual([everyone])
     expect(updatesTo(a).map(clientsIn)).toEqual([[editB.clientId, serverClient].sort()])
     expect(updatesTo(b).map(clientsIn)).toEqual([[editA.clientId, serverClient].sort()])
-    const readerDoc = new Y.Doc()
     applyRawSync(readerDoc, reader.messages)
     expect(['<a>', '<b>', '<rest>'].every((t) => sourceOf(readerDoc).includes(t))).toBe(true)
     for (const c of [a, b, reader]) c.close()
