@@ -107,6 +107,14 @@ describe.each(backends)('search on $name', (backend) => {
     expect(hits.map((h) => h.id)).toEqual([often.id, same.id, once.id])
   })
 
+  it('checks a phrase in the steps, not just its words', async () => {
+    const word = fresh()
+    const phrase = await create(yamlOf('p1', 'a', 'claude', `${word} alpha beta`))
+    await create(yamlOf('p2', 'a', 'claude', `alpha ${word} beta`))
+    const hits = await store.search.search(owner.id, { q: `"${word} alpha"`, limit: 5 })
+    expect(hits.map((h) => [h.id, h.tier])).toEqual([[phrase.id, 3]])
+  })
+
   it('matches the last word as a prefix only when asked (type-ahead)', async () => {
     const word = fresh()
     const p = await create(yamlOf(`${word}ation_report`, 'a', 'claude', 'nothing'))

@@ -45,7 +45,7 @@ export interface SearchHit {
   readonly tier: number
   /** `ts_rank` within the tier. */
   readonly rank: number
-  /** The pipeline's YAML as of its last compaction, for naming the matching step. */
+  /** Tier 3: the YAML as of the last compaction, to name the matching step; otherwise ''. */
   readonly yaml: string
 }
 
@@ -90,15 +90,25 @@ const FILTERS = `p.deleted_at is null and ${visibleTo('p.id', '$1')}
 /**
  * The newest `$8` matches of `match` that pass the filters, ranked by `vector`, best `$7`. The
  * candidates carry no vector: a hash join would detoast every match's vector to build its table,
- * so the vector is read afterwards for the candidates alone.
+ * so the vector is read afterwards for the candidates alone. `exact`, when given, is checked on
+ * those candidates only (see tier 3).
  */
-const tier = (n: number, match: string, vector: string, normalization: number) => `
+const tier = (n: number, match: string, vector: string, normalization: number, exact = 'true') => `
   (select ${n} as tier, c.id, c.updated_at, ts_rank(r.${vector}, ${Q}, ${normalization}) as rank
    from (select p.id, p.updated_at from pipelines p
          where ${match} and ${FILTERS}
          order by p.updated_at desc limit $8::int) c
    join pipelines r on r.id = c.id
+   where ${exact}
    order by rank desc, c.updated_at desc, c.id limit $7::int)`
+
+/**
+ * The query with phrase operators (`<->`, `<N>`) made plain ANDs. The GIN index answers that
+ * without reading a row; a phrase needs each candidate's positions, and in tier 3 those are in the
+ * big out-of-line vector. So tier 3 picks its candidates by the words and checks the phrase on
+ * those alone.
+ */
+const LOOSE = `regexp_replace(${Q}::text, '<[0-9-]+>', '&', 'g')::tsquery`
 
 export const SEARCH_SQL = `
   with exact as (
@@ -116,12 +126,20 @@ export const SEARCH_SQL = `
       union all
       ${tier(2, `p.title_vector @@ ${Q} and not p.name_vector @@ ${Q}`, 'title_vector', 1)}
       union all
-      ${tier(3, `p.search_vector @@ ${Q} and not p.title_vector @@ ${Q}`, 'search_vector', 0)}
+      ${tier(
+        3,
+        `p.search_vector @@ ${LOOSE} and not p.title_vector @@ ${Q}`,
+        'search_vector',
+        0,
+        `r.search_vector @@ ${Q}`,
+      )}
     ) h
     -- An exact match is also a tier 1 match: room for it to come twice (deduplicated below).
     limit $7::int + (select count(*) from exact)
   )
-  select h.tier, h.rank, p.id, p.name, p.description, p.tags, p.updated_at, p.yaml,
+  select h.tier, h.rank, p.id, p.name, p.description, p.tags, p.updated_at,
+    -- Only a steps match needs the YAML (to name the step); the others skip reading it.
+    case when h.tier = 3 then p.yaml else '' end as yaml,
     ${effectiveRole('p.id', '$1::text')} as role
   from hits h join pipelines p on p.id = h.id
   order by h.tier, h.rank desc, p.updated_at desc, p.id`

@@ -1,7 +1,7 @@
 /**
  * Search and tags (issue 5, point 3). `GET /api/search?q=…&type=…&tag=…&owner=…&limit=…` over
  * the pipelines the caller has a role on, ranked (docs/decisions/0011-search.md), each hit naming
- * the step whose name or prompt matched. The last word of the query also matches as a prefix, so
+ * the step whose name or prompt matched (for a match in the steps). The last word of the query also matches as a prefix, so
  * the box can search as people type. The pipeline_ex format has no tags, so tags are Weft's own:
  * editors set them with `PUT /api/pipelines/:id/tags`; `GET /api/tags` lists those on the
  * pipelines the caller can see, for the filter.
@@ -133,7 +133,8 @@ export function searchRoutes(options: ApiOptions): Hono<Env> {
     const terms = queryTerms(q)
     return c.json(
       hits.map((hit) => {
-        const step = matchedStep(hit.yaml, terms, prefix)
+        // A name, tag or description match is named by matchedIn; only a steps match is parsed.
+        const step = hit.tier === 3 ? matchedStep(hit.yaml, terms, prefix) : null
         return {
           id: hit.id,
           name: hit.name,

@@ -42,6 +42,20 @@ export interface PipelineSummary {
   readonly description?: string | null
   readonly role: Role
   readonly updatedAt: string
+  /** Weft's own labels (absent from a list cached by an older version). */
+  readonly tags?: readonly string[]
+}
+
+/** One `GET /api/search` hit: where it matched, and the step that did, if one did. */
+export interface SearchHit extends PipelineSummary {
+  readonly matchedIn: 'exact-name' | 'name' | 'description' | 'steps'
+  readonly matchedStep?: { readonly name: string }
+}
+
+export interface SearchFilters {
+  readonly type?: string | undefined
+  readonly tag?: string | undefined
+  readonly owner?: string | undefined
 }
 
 export interface PipelineMeta {
@@ -127,6 +141,7 @@ async function request<T>(
   path: string,
   body?: BodyInit,
   type?: string,
+  signal?: AbortSignal,
 ): Promise<T> {
   let response: Response
   try {
@@ -137,8 +152,11 @@ async function request<T>(
       headers,
       credentials: 'same-origin',
       ...(body === undefined ? {} : { body }),
+      ...(signal === undefined ? {} : { signal }),
     })
   } catch (error) {
+    // A superseded request (the search box moved on): not an outage.
+    if (signal?.aborted) throw error
     throw new ApiError(0, 'NETWORK', `The server could not be reached (${String(error)}).`)
   }
   const text = await response.text()
@@ -259,6 +277,19 @@ export const api = {
     request<{ mode: string; version: VersionInfo }>(
       'POST',
       `/api/pipelines/${enc(id)}/versions/${enc(vid)}/restore`,
+    ),
+  search: (q: string, filters: SearchFilters = {}, signal?: AbortSignal) => {
+    const params = new URLSearchParams({ q })
+    for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value)
+    return request<SearchHit[]>('GET', `/api/search?${params}`, undefined, undefined, signal)
+  },
+  tags: () => request<Array<{ tag: string; count: number }>>('GET', '/api/tags'),
+  setTags: (id: string, tags: readonly string[]) =>
+    request<{ tags: string[] }>(
+      'PUT',
+      `/api/pipelines/${enc(id)}/tags`,
+      json({ tags }),
+      'application/json',
     ),
   setAccess: (id: string, email: string, role: Role) =>
     request<unknown>(

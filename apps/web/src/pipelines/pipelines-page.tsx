@@ -1,13 +1,22 @@
 /**
- * Your pipelines: search, create (empty, or from .yaml files chosen or dropped anywhere on the
- * page), open, delete with confirmation. Offline, the list this device saw last is shown.
+ * Your pipelines: search (server full text with step type, tag and owner filters, see
+ * ../search), tags, create (empty, or from .yaml files chosen or dropped anywhere on the page),
+ * open, delete with confirmation. Offline, the list this device saw last is shown.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { api, ApiError } from '../api/client.js'
-import type { ApiDiagnostic, Me, PipelineSummary } from '../api/client.js'
+import type { ApiDiagnostic, Me, PipelineSummary, SearchFilters } from '../api/client.js'
 import { Dialog } from '../app/dialog.js'
 import { navigate } from '../app/router.js'
 import { dbName } from '../collab/connection.js'
+import {
+  filterLocally,
+  FilterBar,
+  matchedText,
+  useServerSearch,
+  useTagFacets,
+} from '../search/search.js'
+import { EditTagsDialog, TagChips } from '../search/tags.js'
 import { offlineCache } from '../offline/cache.js'
 import { NewPipelineGallery, TemplateToggle, useTemplateMarks } from '../templates/index.js'
 import { useTheme } from '../theme/theme.js'
@@ -26,6 +35,8 @@ export function PipelinesPage({ me, onSignOut }: { me: Me; onSignOut: () => void
   const [offline, setOffline] = useState(false)
   const [loadError, setLoadError] = useState<string>()
   const [query, setQuery] = useState('')
+  const [filters, setFilters] = useState<SearchFilters>({})
+  const [tagging, setTagging] = useState<PipelineSummary>()
   const [creating, setCreating] = useState(false)
   const [toDelete, setToDelete] = useState<PipelineSummary>()
   const [failures, setFailures] = useState<readonly ImportFailure[]>([])
@@ -136,13 +147,14 @@ export function PipelinesPage({ me, onSignOut }: { me: Me; onSignOut: () => void
     }
   }, [importFiles])
 
-  const shown = useMemo(() => {
-    const words = query.toLowerCase().split(/\s+/).filter(Boolean)
-    return (list ?? []).filter((p) => {
-      const hay = `${p.name} ${p.description ?? ''}`.toLowerCase()
-      return words.every((w) => hay.includes(w))
-    })
-  }, [list, query])
+  const search = useServerSearch(query, filters, offline)
+  const facets = useTagFacets(list)
+  const shown = useMemo(
+    () => search.hits ?? filterLocally(list ?? [], query, filters),
+    [search.hits, list, query, filters],
+  )
+  const pickTag = (tag: string) =>
+    setFilters((f) => ({ ...f, tag: f.tag === tag ? undefined : tag }))
 
   return (
     <div className="page pipelines-page">
@@ -203,7 +215,18 @@ export function PipelinesPage({ me, onSignOut }: { me: Me; onSignOut: () => void
             }}
           />
         </div>
+        <FilterBar
+          filters={filters}
+          onChange={setFilters}
+          tags={facets}
+          hasWords={query.trim() !== ''}
+        />
         <p className="muted hint">Or drop .yaml files anywhere on this page.</p>
+        {search.error ? (
+          <div className="banner" role="alert">
+            {search.error}
+          </div>
+        ) : null}
 
         {offline ? (
           <div className="banner" role="status">
@@ -231,38 +254,64 @@ export function PipelinesPage({ me, onSignOut }: { me: Me; onSignOut: () => void
           <p className="muted empty">
             {list.length === 0
               ? 'No pipelines yet. Create one or import a YAML file.'
-              : 'No pipeline matches.'}
+              : search.searching
+                ? 'Searching…'
+                : 'No pipeline matches.'}
           </p>
         ) : (
-          <ul className="pipeline-list" aria-label="Pipelines">
+          <ul
+            className="pipeline-list"
+            aria-label="Pipelines"
+            aria-busy={search.searching}
+            data-results={search.hits ? 'search' : 'list'}
+          >
             {shown.map((p) => (
               <li key={p.id} className="pipeline-row" data-pipeline-id={p.id}>
-                <a className="pipeline-link" href={`#/p/${encodeURIComponent(p.id)}`}>
-                  <span className="pipeline-title">{p.name}</span>
-                  {p.description ? (
-                    <span className="muted pipeline-desc">{p.description}</span>
+                <div className="pipeline-cell">
+                  <a className="pipeline-link" href={`#/p/${encodeURIComponent(p.id)}`}>
+                    <span className="pipeline-title">{p.name}</span>
+                    {p.description ? (
+                      <span className="muted pipeline-desc">{p.description}</span>
+                    ) : null}
+                  </a>
+                  <TagChips tags={p.tags} active={filters.tag} onPick={pickTag} />
+                  {'matchedIn' in p ? (
+                    <span className="muted matched">
+                      {matchedText(p as Parameters<typeof matchedText>[0])}
+                    </span>
                   ) : null}
-                </a>
+                </div>
                 <span className={`role role-${p.role}`}>{p.role}</span>
                 <time className="muted" dateTime={p.updatedAt} title={p.updatedAt}>
                   {relativeTime(p.updatedAt)}
                 </time>
-                {p.role === 'owner' ? (
-                  <span className="row-actions">
-                    <TemplateToggle pipeline={p} marks={templateMarks} disabled={offline} />
+                <span className="row-actions">
+                  {p.role !== 'viewer' ? (
                     <button
                       type="button"
-                      className="danger-link"
+                      className="link"
                       disabled={offline}
-                      aria-label={`Delete ${p.name}`}
-                      onClick={() => setToDelete(p)}
+                      aria-label={`Edit tags of ${p.name}`}
+                      onClick={() => setTagging(p)}
                     >
-                      Delete
+                      Tags
                     </button>
-                  </span>
-                ) : (
-                  <span />
-                )}
+                  ) : null}
+                  {p.role === 'owner' ? (
+                    <>
+                      <TemplateToggle pipeline={p} marks={templateMarks} disabled={offline} />
+                      <button
+                        type="button"
+                        className="danger-link"
+                        disabled={offline}
+                        aria-label={`Delete ${p.name}`}
+                        onClick={() => setToDelete(p)}
+                      >
+                        Delete
+                      </button>
+                    </>
+                  ) : null}
+                </span>
               </li>
             ))}
           </ul>
@@ -279,6 +328,17 @@ export function PipelinesPage({ me, onSignOut }: { me: Me; onSignOut: () => void
         <NewPipelineGallery
           onClose={() => setCreating(false)}
           onCreated={(id) => navigate({ page: 'editor', pipelineId: id })}
+        />
+      ) : null}
+
+      {tagging ? (
+        <EditTagsDialog
+          pipeline={tagging}
+          onClose={() => setTagging(undefined)}
+          onSaved={async () => {
+            setTagging(undefined)
+            await refresh()
+          }}
         />
       ) : null}
 
