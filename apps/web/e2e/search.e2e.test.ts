@@ -64,11 +64,11 @@ describe('search on the pipelines page', () => {
     expect(await ledger.locator('.tag-chip').allInnerTexts()).toEqual(['finance'])
 
     const filters = page.getByRole('group', { name: 'Search filters' })
-    await filters.getByLabel('Step type').selectOption('gemini')
+    await filters.getByLabel('Filter by step type').selectOption('gemini')
     await until(names, ['ledger'], 'the gemini filter')
-    await filters.getByLabel('Step type').selectOption('')
+    await filters.getByLabel('Filter by step type').selectOption('')
     await until(names, ['invoice_triage', 'ledger'], 'filter cleared')
-    await filters.getByLabel('Tag').selectOption('finance')
+    await filters.getByLabel('Filter by tag').selectOption('finance')
     await until(names, ['ledger'], 'the tag filter')
     // With no words, the tag filter still narrows the whole list.
     await page.getByLabel('Search pipelines').fill('')
@@ -85,7 +85,8 @@ describe('search on the pipelines page', () => {
     const input = dialog.getByLabel('Tags, separated by commas or spaces')
     await input.fill('Outdoor, no way!')
     expect(await dialog.getByRole('alert').innerText()).toContain(
-      'tags[1]: "no-way!" may only hold lower case letters',
+      // Commas and spaces both separate tags: the third, "way!", is the bad one.
+      'tags[2]: "way!" may only hold lower case letters',
     )
     expect(await dialog.getByRole('button', { name: 'Save tags' }).isDisabled()).toBe(true)
     await input.fill('Outdoor, nightly')
@@ -104,6 +105,7 @@ describe('search on the pipelines page', () => {
       ['weather'],
       'filtered by the clicked tag',
     )
-    expect(await page.getByLabel('Tag').inputValue()).toBe('nightly')
+    const filters = page.getByRole('group', { name: 'Search filters' })
+    expect(await filters.getByLabel('Filter by tag').inputValue()).toBe('nightly')
   })
 })

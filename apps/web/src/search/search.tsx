@@ -117,6 +117,7 @@ export function FilterBar({
       <label>
         <span>Step type</span>
         <select
+          aria-label="Filter by step type"
           value={filters.type ?? ''}
           onChange={(e) => set({ type: e.target.value || undefined })}
           title={hasWords ? undefined : 'Applies to words you search for'}
@@ -132,6 +133,7 @@ export function FilterBar({
       <label>
         <span>Tag</span>
         <select
+          aria-label="Filter by tag"
           value={filters.tag ?? ''}
           onChange={(e) => set({ tag: e.target.value || undefined })}
         >
@@ -149,6 +151,7 @@ export function FilterBar({
       <label>
         <span>Owner</span>
         <input
+          aria-label="Filter by owner"
           type="email"
           placeholder="email"
           value={owner}
