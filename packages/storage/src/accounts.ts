@@ -48,6 +48,13 @@ export interface AccountStore {
    * invite is unknown, used, revoked, expired or for another email; 'EMAIL_TAKEN' leaves it unspent.
    */
   signUpWithInvite(hash: string, account: NewAccount, now: Date): Promise<User>
+  /**
+   * Whether the invite could be spent by this email now: a cheap check before the caller hashes a
+   * password, so a made-up code costs no scrypt. `signUpWithInvite` checks again, atomically.
+   */
+  isInviteUsable(hash: string, email: string, now: Date): Promise<boolean>
+  /** Whether the setup code is current and no user exists yet (the same cheap pre-check). */
+  isSetupOpen(hash: string, now: Date): Promise<boolean>
   /** An account without an invite (open sign-up). StoreError 'EMAIL_TAKEN' on a duplicate. */
   signUp(account: NewAccount, isAdmin: boolean): Promise<User>
   /** Forgets every setup code and keeps this one: only the newest link in the log works. */
@@ -172,6 +179,25 @@ export class SqlAccountStore implements AccountStore {
       ])
       return user
     })
+  }
+
+  async isInviteUsable(hash: string, email: string, now: Date): Promise<boolean> {
+    const rows = await this.db.query(
+      `select 1 as one from invites
+       where hash = $1 and used_at is null and revoked_at is null and expires_at > $2
+         and (email is null or email = $3)`,
+      [hash, now, email.toLowerCase()],
+    )
+    return rows.length > 0
+  }
+
+  async isSetupOpen(hash: string, now: Date): Promise<boolean> {
+    const rows = await this.db.query(
+      `select 1 as one from setup_codes
+       where hash = $1 and expires_at > $2 and not exists (select 1 from users)`,
+      [hash, now],
+    )
+    return rows.length > 0
   }
 
   signUp(account: NewAccount, isAdmin: boolean): Promise<User> {

@@ -195,23 +195,31 @@ export function signupRoutes(options: ApiOptions): Hono<Env> {
         'Sign-up on this server is by invitation: ask an admin for an invite link',
       )
     }
+    const badInvite = () =>
+      new ApiError(
+        403,
+        errorCodes.INVITE_INVALID,
+        'invite: this invite was used, revoked, has expired, or is for another email',
+      )
+    const invite = input.invite === undefined ? undefined : hashSecret(input.invite)
+    // Refuse a made-up code before spending a password hash on it.
+    if (
+      invite !== undefined &&
+      !(await store.accounts.isInviteUsable(invite, input.email, now()))
+    ) {
+      throw badInvite()
+    }
     const account = {
       email: input.email,
       name: input.name ?? '',
       passwordHash: await hashPassword(input.password),
     }
     const user = await emailTaken(input.email, async () => {
-      if (input.invite === undefined) return store.accounts.signUp(account, false)
+      if (invite === undefined) return store.accounts.signUp(account, false)
       try {
-        return await store.accounts.signUpWithInvite(hashSecret(input.invite), account, now())
+        return await store.accounts.signUpWithInvite(invite, account, now())
       } catch (error) {
-        if (error instanceof StoreError && error.code === 'NOT_FOUND') {
-          throw new ApiError(
-            403,
-            errorCodes.INVITE_INVALID,
-            'invite: this invite was used, revoked, has expired, or is for another email',
-          )
-        }
+        if (error instanceof StoreError && error.code === 'NOT_FOUND') throw badInvite()
         throw error
       }
     })
@@ -263,6 +271,12 @@ export function signupRoutes(options: ApiOptions): Hono<Env> {
 
   app.post('/api/setup', async (c) => {
     const input = await body(c, SetUp)
+    const code = hashSecret(input.code)
+    // The cheap checks first, so a guess costs no password hash; setUp repeats them atomically.
+    if (!(await store.accounts.isSetupOpen(code, now()))) {
+      if ((await store.countUsers()) > 0) throw setupDone()
+      throw setupCodeInvalid()
+    }
     const account = {
       email: input.email,
       name: input.name ?? '',
@@ -270,18 +284,10 @@ export function signupRoutes(options: ApiOptions): Hono<Env> {
     }
     let user: User
     try {
-      user = await store.accounts.setUp(hashSecret(input.code), account, now())
+      user = await store.accounts.setUp(code, account, now())
     } catch (error) {
-      if (error instanceof StoreError && error.code === 'CONFLICT') {
-        throw new ApiError(409, errorCodes.SETUP_DONE, 'This server is set up already: sign in')
-      }
-      if (error instanceof StoreError && error.code === 'NOT_FOUND') {
-        throw new ApiError(
-          403,
-          errorCodes.SETUP_CODE_INVALID,
-          'code: this setup link is not valid (a restart replaces it): use the newest one in the server log',
-        )
-      }
+      if (error instanceof StoreError && error.code === 'CONFLICT') throw setupDone()
+      if (error instanceof StoreError && error.code === 'NOT_FOUND') throw setupCodeInvalid()
       throw error
     }
     options.logger.info('created the first admin with the setup link', { email: user.email })
@@ -291,6 +297,15 @@ export function signupRoutes(options: ApiOptions): Hono<Env> {
 
   return app
 }
+
+const setupDone = () =>
+  new ApiError(409, errorCodes.SETUP_DONE, 'This server is set up already: sign in')
+const setupCodeInvalid = () =>
+  new ApiError(
+    403,
+    errorCodes.SETUP_CODE_INVALID,
+    'code: this setup link is not valid (a restart replaces it): use the newest one in the server log',
+  )
 
 async function emailTaken(email: string, create: () => Promise<User>): Promise<User> {
   try {
