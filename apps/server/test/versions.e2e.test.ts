@@ -133,6 +133,23 @@ describe('named versions, reading and diffs', () => {
     expect(bad.json.error.code).toBe('VERSION_NOT_FOUND')
   })
 
+  it('keeps the state a pipeline was created in as version 1, restorable after edits', async () => {
+    const yaml = pipelineYaml('original', 2)
+    const id = await createPipeline(server.url, admin, yaml)
+    const [created] = (await call('GET', `/api/pipelines/${id}/versions`)).json.versions
+    expect(created).toMatchObject({
+      number: 1,
+      kind: 'auto',
+      name: 'Created',
+      createdBy: { email: ADMIN.email },
+      authors: [{ email: ADMIN.email }],
+    })
+    await put(id, pipelineYaml('rewritten', 1))
+    const restored = await call('POST', `/api/pipelines/${id}/versions/${created.id}/restore`)
+    expect(restored.json.version.name).toBe('Restored from “Created” (version 1)')
+    expect(await yamlNow(id)).toBe(yaml)
+  })
+
   it('pages the list with limit and before', async () => {
     const yaml = pipelineYaml('paged', 1)
     const id = await createPipeline(server.url, admin, yaml)
@@ -146,7 +163,8 @@ describe('named versions, reading and diffs', () => {
       'GET',
       `/api/pipelines/${id}/versions?limit=2&before=${first.json.next}`,
     )
-    expect(rest.json.versions.map((v: any) => v.name)).toEqual(['v1'])
+    // Version 1 is the state the pipeline was created in.
+    expect(rest.json.versions.map((v: any) => v.name)).toEqual(['v1', 'Created'])
     expect(rest.json.next).toBeNull()
     expect((await call('GET', `/api/pipelines/${id}/versions?limit=0`)).status).toBe(400)
   })
@@ -258,7 +276,8 @@ describe('restore', () => {
     expect(res.status).toBe(404)
     expect(res.json.error.code).toBe('VERSION_NOT_FOUND')
     expect(await yamlNow(id)).toBe(yaml)
-    expect((await call('GET', `/api/pipelines/${id}/versions`)).json.versions).toEqual([])
+    const list = (await call('GET', `/api/pipelines/${id}/versions`)).json.versions
+    expect(list.map((v: any) => v.name)).toEqual(['Created'])
   })
 })
 
@@ -298,12 +317,14 @@ describe('automatic versions with two server processes on one database', () => {
       const final = yaml.replace('Say 0', 'Say zero').replace('Say 1', 'Say one')
       await waitFor('both edits on both', () => exportYaml(a.doc) === final)
 
-      await waitFor('a version', async () => (await versionsOn(two)).length > 0, 30_000)
+      await waitFor('a version', async () => (await versionsOn(two)).length > 1, 30_000)
       // Both processes' timers have fired by now (each checks IDLE_MS after its last edit).
       await new Promise((resolve) => setTimeout(resolve, 2 * IDLE_MS))
       const list = await versionsOn(one)
-      expect(list).toHaveLength(1)
-      expect(list[0].kind).toBe('auto')
+      expect(list.map((v: any) => [v.number, v.kind, v.name])).toEqual([
+        [2, 'auto', null],
+        [1, 'auto', 'Created'],
+      ])
       expect(list[0].authors.map((x: any) => x.email).sort()).toEqual(
         [ADMIN.email, guest.email].sort(),
       )

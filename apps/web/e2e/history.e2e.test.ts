@@ -39,7 +39,8 @@ describe('version history', () => {
     // Saving opens the version: go back to the list.
     await panel(ada.page).locator('[data-testid="version-detail"]').waitFor()
     await panel(ada.page).getByRole('button', { name: '← All versions' }).click()
-    const named = panel(ada.page).locator('[data-testid="version-1"]')
+    // Version 1 is the pipeline as it was created.
+    const named = panel(ada.page).locator('[data-testid="version-2"]')
     await named.waitFor()
     expect(await named.getAttribute('data-kind')).toBe('named')
     // The name is text, not markup.
@@ -87,21 +88,25 @@ describe('version history', () => {
     expect(yaml).toContain('# Research, then write')
 
     // The history records the restore, and kept what it replaced.
-    const restore = panel(ada.page).locator('[data-testid="version-3"]')
+    const restore = panel(ada.page).locator('[data-testid="version-4"]')
     await restore.waitFor()
     expect(await restore.getAttribute('data-kind')).toBe('restore')
     expect(await restore.locator('.version-title').innerText()).toBe(
-      'Restored from “Reviewed <draft>” (version 1)',
+      'Restored from “Reviewed <draft>” (version 2)',
     )
+    // What the restore replaced, kept first.
     expect(
-      await panel(ada.page).locator('[data-testid="version-2"]').getAttribute('data-kind'),
+      await panel(ada.page).locator('[data-testid="version-3"]').getAttribute('data-kind'),
     ).toBe('auto')
+    expect(await panel(ada.page).locator('[data-testid="version-1"]').innerText()).toContain(
+      'Created',
+    )
   })
 
   it('lets Bob see the versions and their YAML', async () => {
     const { bob } = pair
     await bob.page.locator('[data-testid="history-toggle"]').click()
-    await panel(bob.page).locator('[data-testid="version-1"]').click()
+    await panel(bob.page).locator('[data-testid="version-2"]').click()
     await panel(bob.page).getByRole('tab', { name: 'YAML' }).click()
     const yaml = panel(bob.page).locator('[data-testid="version-yaml"]')
     await until(

@@ -161,6 +161,27 @@ describe.each(backends)('Version store on $name', (backend) => {
     expect(restore.authors.map((a) => a.id).sort()).toEqual([ada.id, bob.id].sort())
   })
 
+  it('keeps the state a pipeline was created in as its first version, once', async () => {
+    const ada = await newUser()
+    const { id, edit } = await newPipeline(ada)
+    const created = await store.versions.recordCreation(id, {
+      createdBy: ada.id,
+      at: at(0),
+      render: renderPipeline,
+    })
+    expect(created).toMatchObject({ number: 1, kind: 'auto', name: 'Created' })
+    expect(created?.authors.map((a) => a.id)).toEqual([ada.id])
+    await edit('later')
+    expect(
+      await store.versions.recordCreation(id, {
+        createdBy: ada.id,
+        at: at(1),
+        render: renderPipeline,
+      }),
+    ).toBeNull()
+    expect((await store.versions.get(id, created!.id))?.yaml).toBe(sampleYaml('flow'))
+  })
+
   it('lists newest first in pages, renames, and keeps versions to their pipeline', async () => {
     const ada = await newUser()
     const { id, edit } = await newPipeline(ada)

@@ -98,6 +98,19 @@ export interface VersionStore {
       readonly render: (state: Uint8Array) => RenderedPipeline
     },
   ): Promise<VersionInfo>
+  /**
+   * The first version, "Created", of a pipeline just created, so that the state it started from
+   * can be seen and restored whatever happens next. Nothing when it has a version already.
+   * StoreError 'NOT_FOUND' when the pipeline is missing or deleted.
+   */
+  recordCreation(
+    pipelineId: string,
+    input: {
+      readonly createdBy: string
+      readonly at: Date
+      readonly render: (state: Uint8Array) => RenderedPipeline
+    },
+  ): Promise<VersionInfo | null>
   /** Newest first; `before` (a version number) pages back. */
   list(
     pipelineId: string,
@@ -145,6 +158,9 @@ const toInfo = (row: VersionRow): VersionInfo => ({
   restoredFrom: row.restored_from,
   headSeq: num(row.head_seq),
 })
+
+/** The name of the version `recordCreation` takes. */
+export const CREATED = 'Created'
 
 /** Names "version history of pipeline X" among advisory locks (with hashtext of the id). */
 const LOCK_SPACE = 0x76657273
@@ -270,6 +286,31 @@ export class SqlVersionStore implements VersionStore {
         createdBy: input.createdBy,
         at: input.at,
         restoredFrom: input.restoredFrom ?? null,
+      })
+      return this.#info(tx, pipelineId, id)
+    })
+  }
+
+  async recordCreation(
+    pipelineId: string,
+    input: {
+      createdBy: string
+      at: Date
+      render: (state: Uint8Array) => RenderedPipeline
+    },
+  ): Promise<VersionInfo | null> {
+    const current = await this.#current(pipelineId)
+    const text = input.render(current.state)
+    return this.db.transaction(async (tx) => {
+      await lock(tx, pipelineId)
+      if ((await this.#latest(tx, pipelineId)) !== null) return null
+      const id = await this.#insert(tx, pipelineId, current, text.yaml, {
+        kind: 'auto',
+        name: CREATED,
+        authors: [input.createdBy],
+        createdBy: input.createdBy,
+        at: input.at,
+        restoredFrom: null,
       })
       return this.#info(tx, pipelineId, id)
     })

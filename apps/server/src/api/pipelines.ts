@@ -17,7 +17,7 @@ import { Hono, type Context } from 'hono'
 import * as v from 'valibot'
 import * as Y from 'yjs'
 import { isEmail } from '../config/index.js'
-import { summarizeDocument } from '../pipelines/index.js'
+import { summarizeDocument, summarizeState } from '../pipelines/index.js'
 import type { PipelineInfo } from '@weft/storage'
 import {
   actorOf,
@@ -318,6 +318,7 @@ export function pipelineRoutes(options: ApiOptions): Hono<Env> {
         state: Y.encodeStateAsUpdate(doc),
         ...summarizeDocument(doc),
       })
+      await keepCreatedVersion(options, id, c.get('caller').user.id)
       return c.json({ id, diagnostics }, 201)
     } finally {
       doc.destroy()
@@ -443,6 +444,23 @@ export function pipelineRoutes(options: ApiOptions): Hono<Env> {
   })
 
   return app
+}
+
+/**
+ * Version 1 of every pipeline is the state it was created in, so it can be restored later. The
+ * pipeline exists either way: a failure here is logged, not answered (a retry would create a
+ * second pipeline).
+ */
+async function keepCreatedVersion(options: ApiOptions, id: string, userId: string): Promise<void> {
+  try {
+    await options.store.versions.recordCreation(id, {
+      createdBy: userId,
+      at: options.now(),
+      render: summarizeState,
+    })
+  } catch (error) {
+    options.logger.warn('first version not kept', { pipelineId: id, error })
+  }
 }
 
 /** Refuses text that does not parse or is not a pipeline; anything else is kept and flagged. */

@@ -232,6 +232,8 @@ function kindText(v: VersionInfo): string {
   const by = v.createdBy ? ` by ${displayName(v.createdBy.email)}` : ''
   if (v.kind === 'named') return `named${by}`
   if (v.kind === 'restore') return `restore${by}`
+  // The first version, kept when the pipeline was created.
+  if (v.createdBy) return `created${by}`
   return 'automatic'
 }
 
