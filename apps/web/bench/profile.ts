@@ -235,3 +235,53 @@ function decodeVlq(text: string): number[] {
   }
   return out
 }
+
+/**
+ * The profile as a timeline: consecutive samples grouped by the innermost frame of the app's own
+ * code (apps/web/src, packages/core/src) on their stack, else by package; segments shorter than
+ * `minMs` are left out. Times are ms from the profile's start.
+ */
+export function profileTimeline(
+  profile: Profile,
+  minMs = 8,
+): { at: number; ms: number; what: string }[] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]))
+  const parent = new Map<number, number>()
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
+  const labels = new Map<number, string>()
+  const label = (id: number): string => {
+    let l = labels.get(id)
+    if (l !== undefined) return l
+    l = packageOf(describeFrame(byId.get(id)!.callFrame))
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const k = describeFrame(byId.get(cur)!.callFrame)
+      if (/^(apps\/web\/src|packages\/core\/src)\//.test(k)) {
+        l = `${k} [${l}]`
+        break
+      }
+    }
+    labels.set(id, l)
+    return l
+  }
+  const out: { at: number; ms: number; what: string }[] = []
+  let t = 0
+  let cur: { at: number; ms: number; what: string } | undefined
+  for (let i = 0; i < profile.samples.length; i++) {
+    t += (profile.timeDeltas[i] ?? 0) / 1000
+    const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000
+    const what = label(profile.samples[i]!)
+    if (cur && cur.what === what) cur.ms += dt
+    else {
+      if (cur && cur.ms >= minMs) out.push(cur)
+      cur = { at: t, ms: dt, what }
+    }
+  }
+  if (cur && cur.ms >= minMs) out.push(cur)
+  return out
+}
+
+export async function stopProfileRaw(cdp: CDPSession): Promise<Profile> {
+  const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: Profile }
+  await cdp.detach().catch(() => undefined)
+  return profile
+}

@@ -1,9 +1,12 @@
 /**
  * Requests started as the app's code starts to run, before React renders, so that they are in
  * flight while the rest of the bundle is evaluated: the signed-in user and, on an editor route,
- * the pipeline's metadata. main.tsx imports this module first. Each preloaded request is used
- * once (by the first caller); later callers ask again.
+ * the pipeline's metadata and its document (this device's IndexedDB copy, then the sync socket).
+ * main.tsx imports this module first. Each preloaded request is used once (by the first caller);
+ * later callers ask again. See docs/decisions/0006-web-startup.md.
  */
+import { PipelineConnection } from '../collab/connection.js'
+import { offlineCache } from '../offline/cache.js'
 import { api } from './client.js'
 
 const preloaded = new Map<string, Promise<unknown>>()
@@ -37,10 +40,34 @@ export function preloadStartup(hash: string): void {
       return
     }
     preload(`pipeline:${id}`, () => api.getPipeline(id))
+    preload(`connection:${id}`, () => openEarly(id))
   }
 }
 
+/**
+ * Loads the document's local copy and connects at once when that needs no answer from the REST
+ * API: the copy knows its epoch (or the cached metadata does), or it is empty. Otherwise the
+ * editor connects once the metadata arrives.
+ */
+async function openEarly(id: string): Promise<PipelineConnection> {
+  const c = await PipelineConnection.load(id)
+  if (dropped.has(id)) {
+    c.destroy()
+    throw new Error('dropped')
+  }
+  const epoch = offlineCache.pipeline(id)?.epoch
+  if (epoch !== undefined || c.canConnectWithoutEpoch()) c.connect({ epoch })
+  return c
+}
+
+const dropped = new Set<string>()
+
 /** Forgets what was preloaded (after signing out: those answers were for nobody). */
 export function dropPreloaded(): void {
+  for (const [key, p] of preloaded) {
+    if (!key.startsWith('connection:')) continue
+    dropped.add(key.slice('connection:'.length))
+    void (p as Promise<PipelineConnection>).then((c) => c.destroy()).catch(() => undefined)
+  }
   preloaded.clear()
 }

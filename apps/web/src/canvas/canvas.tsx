@@ -536,6 +536,9 @@ function CanvasInner({ session, selection, onSelect, ref, libraryOpen }: CanvasP
   // Fit once, when the pane first has nodes and a size; never again by itself (remote edits must
   // not move anyone's viewport).
   const fitted = useRef(false)
+  useEffect(() => {
+    performance.mark('weft:canvas-mounted')
+  }, [])
   const hasNodes = nodes.length > 0
   useEffect(() => {
     if (fitted.current || !hasNodes) return

@@ -85,15 +85,39 @@ export class PipelineConnection {
 
   /** Loads the local copy, then (when online) connects. */
   static async open(pipelineId: string, options: OpenOptions = {}): Promise<PipelineConnection> {
-    const doc = new Y.Doc()
-    const persistence = new IndexeddbPersistence(dbName(pipelineId, options.dbPrefix), doc)
-    await persistence.whenSynced
-    const c = new PipelineConnection(pipelineId, doc, persistence)
+    const c = await PipelineConnection.load(pipelineId, options)
     c.connect(options)
     return c
   }
 
-  private connect(options: OpenOptions): void {
+  /** Loads the local copy (IndexedDB) without connecting; `connect` connects. */
+  static async load(
+    pipelineId: string,
+    options: Pick<OpenOptions, 'dbPrefix'> = {},
+  ): Promise<PipelineConnection> {
+    performance.mark('weft:idb-open')
+    const doc = new Y.Doc()
+    const persistence = new IndexeddbPersistence(dbName(pipelineId, options.dbPrefix), doc)
+    await persistence.whenSynced
+    performance.mark('weft:idb-synced')
+    return new PipelineConnection(pipelineId, doc, persistence)
+  }
+
+  /**
+   * Whether this copy may connect without the epoch from the REST API: it knows its own epoch,
+   * or it is empty (nothing to merge; the protocol's first connection sends no epoch).
+   */
+  canConnectWithoutEpoch(): boolean {
+    return docEpoch(this.doc) !== undefined || this.doc.store.clients.size === 0
+  }
+
+  get connected(): boolean {
+    return this.provider !== undefined
+  }
+
+  /** Connects to the server's sync socket (once; later calls do nothing). */
+  connect(options: OpenOptions = {}): void {
+    if (this.provider || this.destroyed) return
     const epoch =
       docEpoch(this.doc) ?? (options.epoch === undefined ? undefined : String(options.epoch))
     const protocols = ['weft', 'weft-ack']
@@ -112,7 +136,10 @@ export class PipelineConnection {
       this.update()
     }
     provider.on('status', () => this.update())
-    provider.on('sync', () => this.update())
+    provider.on('sync', () => {
+      performance.mark('weft:ws-synced')
+      this.update()
+    })
     provider.on('closed', (event) => {
       this.update({ code: event.code, reason: event.reason })
     })

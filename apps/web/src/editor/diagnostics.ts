@@ -3,17 +3,19 @@
  * badges), the inspector (field flags) and the YAML pane (lint markers), instead of each pane
  * exporting and validating on its own.
  *
- * In the browser the export is taken after the burst of transactions that changed the pipeline
- * (in an idle callback, so the first sync and a drag never validate per transaction) and validated
- * in the canvas's worker (`canvas/diagnostics.worker.ts`), off the main thread. Readers get the
+ * In the browser the worker (`canvas/diagnostics.worker.ts`) holds a replica of the document, fed
+ * with its updates, and after a burst of transactions that changed the pipeline (in an idle
+ * callback, so the first sync and a drag never validate per transaction) it exports and validates
+ * the replica, off the main thread. The export comes back with the diagnostics, so the YAML pane
+ * can start from it instead of exporting on the main thread. Readers get the
  * latest result, which may be one version behind until the worker answers. Where there is no
  * worker (component tests in happy-dom), `current()` validates on this thread when asked, once
  * per version, so readers see the result for the document they render.
  */
 import { exportYaml, validateYaml, type Diagnostic } from '@weft/core'
 import { useMemo, useSyncExternalStore } from 'react'
-import type * as Y from 'yjs'
-import type { DiagnosticsReply } from '../canvas/diagnostics.worker'
+import * as Y from 'yjs'
+import type { DiagnosticsReply, DiagnosticsRequest } from '../canvas/diagnostics.worker'
 import { pipelineTypes, touchesPipeline } from '../yaml-pane/doc-changes'
 
 export interface ValidationResult {
@@ -28,7 +30,8 @@ const EMPTY: ValidationResult = { version: -1, text: '', diagnostics: [] }
 
 let worker: Worker | null | undefined
 let seq = 0
-const waiting = new Map<number, (d: readonly Diagnostic[]) => void>()
+let docs = 0
+const waiting = new Map<number, (reply: DiagnosticsReply) => void>()
 
 /** The validation worker, or null where workers are unavailable (happy-dom, a failed load). */
 export function diagnosticsWorker(): Worker | null {
@@ -40,14 +43,14 @@ export function diagnosticsWorker(): Worker | null {
         type: 'module',
       })
       w.onmessage = (e: MessageEvent<DiagnosticsReply>) => {
-        waiting.get(e.data.seq)?.(e.data.diagnostics)
+        waiting.get(e.data.seq)?.(e.data)
         waiting.delete(e.data.seq)
       }
       w.onerror = () => {
         worker = null
         for (const [k, cb] of waiting) {
           waiting.delete(k)
-          cb([])
+          cb({ seq: k, text: '', diagnostics: [] })
         }
       }
       worker = w
@@ -68,10 +71,14 @@ export function validateOffThread(text: string): Promise<readonly Diagnostic[]> 
       return Promise.resolve([])
     }
   }
+  return ask(w, (id) => ({ kind: 'text', seq: id, text })).then((r) => r.diagnostics)
+}
+
+function ask(w: Worker, request: (seq: number) => DiagnosticsRequest): Promise<DiagnosticsReply> {
   return new Promise((resolve) => {
     const id = ++seq
     waiting.set(id, resolve)
-    w.postMessage({ seq: id, text })
+    w.postMessage(request(id))
   })
 }
 
@@ -84,9 +91,20 @@ export class DocDiagnostics {
   private readonly listeners = new Set<() => void>()
   private readonly settledWaiters: (() => void)[] = []
   private readonly types
+  /** This document's replica in the worker (0: none). */
+  private replica = 0
 
   constructor(private readonly doc: Y.Doc) {
     this.types = pipelineTypes(doc)
+    const w = diagnosticsWorker()
+    if (w) {
+      const id = (this.replica = ++docs)
+      w.postMessage({ kind: 'update', doc: id, update: Y.encodeStateAsUpdate(doc) })
+      doc.on('update', (update: Uint8Array) => {
+        diagnosticsWorker()?.postMessage({ kind: 'update', doc: id, update })
+      })
+      doc.on('destroy', () => diagnosticsWorker()?.postMessage({ kind: 'close', doc: id }))
+    }
     doc.on('afterTransaction', (tr: Y.Transaction) => {
       if (!touchesPipeline(tr, this.types)) return
       this.version++
@@ -140,17 +158,18 @@ export class DocDiagnostics {
 
   private async run(): Promise<void> {
     if (this.result.version === this.version) return this.settle()
+    const w = diagnosticsWorker()
+    if (!w) {
+      this.validateNow()
+      this.notify()
+      return this.settle()
+    }
     this.running = true
     const version = this.version
-    let text = ''
-    try {
-      text = exportYaml(this.doc)
-    } catch {
-      // see validateNow
-    }
-    const diagnostics = await validateOffThread(text)
+    // The worker's replica has had every update up to this version (messages keep their order).
+    const reply = await ask(w, (id) => ({ kind: 'export', seq: id, doc: this.replica }))
     this.running = false
-    this.result = { version, text, diagnostics }
+    this.result = { version, text: reply.text, diagnostics: reply.diagnostics }
     this.notify()
     if (version !== this.version) this.schedule()
     else this.settle()

@@ -5,8 +5,11 @@
  */
 import { exportYaml } from '@weft/core'
 import {
+  memo,
   startTransition,
+  Suspense,
   useCallback,
+  useDeferredValue,
   useEffect,
   useMemo,
   useRef,
@@ -34,7 +37,8 @@ import { offlineCache } from '../offline/cache.js'
 import { toggleTheme } from '../theme/theme.js'
 import { dispatchShortcut, EditorCommands, EditorCommandsContext, formatKeys } from './commands.js'
 import { createEditorSession } from './create-session.js'
-import { Canvas, Inspector, nextFrame, YamlPane } from './panes.js'
+import { docDiagnostics } from './diagnostics.js'
+import { Canvas, Inspector, loadSidePanes, nextFrame, YamlPane } from './panes.js'
 import type { EditorSession } from './session.js'
 
 type Tab = 'canvas' | 'yaml' | 'inspector'
@@ -90,7 +94,18 @@ export function EditorPage({
     if (!haveMeta) return
     let live = true
     let opened: PipelineConnection | undefined
-    PipelineConnection.open(pipelineId, { epoch: meta?.epoch }).then(
+    // main.tsx started loading this device's copy (and connecting) before the app's code ran.
+    const early =
+      generation === 0
+        ? takePreloaded<PipelineConnection>(`connection:${pipelineId}`)?.catch(() => undefined)
+        : undefined
+    const open = async () => {
+      const c = await early
+      if (!c) return PipelineConnection.open(pipelineId, { epoch: meta?.epoch })
+      c.connect({ epoch: meta?.epoch })
+      return c
+    }
+    open().then(
       (c) => {
         if (!live) return c.destroy()
         opened = c
@@ -325,21 +340,33 @@ function EditorLayout({
     return () => window.removeEventListener('keydown', onKey)
   }, [commands, overlay])
 
-  // The YAML pane and the inspector mount once the canvas has painted (a frame, then a
-  // transition), so that building them never delays the first interaction with the canvas.
+  // The YAML pane and the inspector load and mount once the canvas is on screen and the main
+  // thread is idle (their chunks, then a transition), so that building them never delays the
+  // first interaction with the canvas (docs/decisions/0006-web-startup.md).
   const [sidePanes, setSidePanes] = useState(false)
-  const haveSession = session !== undefined
   useEffect(() => {
-    if (!haveSession || sidePanes) return
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const frame = requestAnimationFrame(() => {
-      timer = setTimeout(() => startTransition(() => setSidePanes(true)), 0)
+    if (!session || sidePanes) return
+    let live = true
+    const doc = session.doc
+    const cancel = whenIdle(() => {
+      // Their code, and the export the YAML pane starts from (made in the worker), or 1.5 s.
+      const exported = Promise.race([
+        docDiagnostics(doc).settled(),
+        new Promise((resolve) => setTimeout(resolve, 1500)),
+      ])
+      void Promise.all([loadSidePanes(), exported])
+        .catch(() => undefined)
+        .then(() => {
+          if (live) startTransition(() => setSidePanes(true))
+        })
     })
     return () => {
-      cancelAnimationFrame(frame)
-      if (timer !== undefined) clearTimeout(timer)
+      live = false
+      cancel()
     }
-  }, [haveSession, sidePanes])
+  }, [session, sidePanes])
+  // The side panes follow the selection a render later, so a click shows on the canvas at once.
+  const sideSelection = useDeferredValue(selection)
 
   const closeOverlay = useCallback(() => setOverlay(undefined), [])
   const yamlVisible = narrow || showYaml
@@ -465,9 +492,9 @@ function EditorLayout({
             {yamlVisible ? (
               <section className="pane pane-yaml" aria-label="YAML" data-active={tab === 'yaml'}>
                 {sidePanes ? (
-                  <YamlPane
+                  <LazyYamlPane
                     session={session}
-                    selection={selection}
+                    selection={sideSelection}
                     onSelect={select}
                     active={!narrow || tab === 'yaml'}
                     // One export per frame however many transactions arrive (the first sync).
@@ -482,7 +509,7 @@ function EditorLayout({
               data-active={tab === 'inspector'}
             >
               {sidePanes ? (
-                <Inspector session={session} selection={selection} onSelect={select} />
+                <LazyInspector session={session} selection={sideSelection} onSelect={select} />
               ) : null}
             </aside>
             <CommentsPane ui={comments} session={session} selection={selection} onSelect={select} />
@@ -513,6 +540,40 @@ function EditorLayout({
       </div>
     </EditorCommandsContext.Provider>
   )
+}
+
+const LazyYamlPane = memo(function LazyYamlPane(props: Parameters<typeof YamlPane>[0]) {
+  return (
+    <Suspense fallback={<p className="muted pane-loading">Loading the YAML…</p>}>
+      <YamlPane {...props} />
+    </Suspense>
+  )
+})
+
+const LazyInspector = memo(function LazyInspector(props: Parameters<typeof Inspector>[0]) {
+  return (
+    <Suspense fallback={<p className="muted pane-loading">Loading the inspector…</p>}>
+      <Inspector {...props} />
+    </Suspense>
+  )
+})
+
+/**
+ * Runs `fn` when the main thread is idle after the next frame (within a second at most);
+ * returns a cancel function.
+ */
+function whenIdle(fn: () => void): () => void {
+  let idle: number | undefined
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const frame = requestAnimationFrame(() => {
+    if (typeof requestIdleCallback === 'function') idle = requestIdleCallback(fn, { timeout: 1000 })
+    else timer = setTimeout(fn, 0)
+  })
+  return () => {
+    cancelAnimationFrame(frame)
+    if (idle !== undefined) cancelIdleCallback(idle)
+    if (timer !== undefined) clearTimeout(timer)
+  }
 }
 
 function ClosedBanner({

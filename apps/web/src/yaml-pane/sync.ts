@@ -94,6 +94,11 @@ export interface YamlSyncOptions {
    * animation frame.
    */
   readonly schedule?: (fn: () => void) => void
+  /**
+   * `exportYaml(doc)` as it is now, when the caller already has it (the shared validation's
+   * export of the current version); saves exporting again on the main thread.
+   */
+  readonly initialText?: string
 }
 
 export const synced: SyncStatus = { state: 'synced', error: null, outOfSync: false }
@@ -127,7 +132,7 @@ export class YamlSync {
     private readonly host: SyncHost,
     private readonly options: YamlSyncOptions,
   ) {
-    this.base = exportYaml(doc)
+    this.base = options.initialText ?? exportYaml(doc)
     this.types = pipelineTypes(doc)
     this.debouncer = new Debouncer(options.delay ?? 200, () => this.flush(), options.timer)
     doc.on('afterTransaction', this.onTransaction)

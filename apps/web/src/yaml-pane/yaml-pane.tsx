@@ -35,6 +35,7 @@ import { completeAt } from './completion'
 import { docDiagnostics } from '../editor/diagnostics'
 import { lintShared } from './lint'
 import { rangeOf, stepAt, stepRanges, type StepRange } from './step-ranges'
+import { nextFrame } from './next-frame'
 import { synced, YamlSync, type SyncStatus, type Timer } from './sync'
 import type { TextChange } from './text-diff'
 import './yaml-pane.css'
@@ -60,18 +61,6 @@ export interface YamlPaneProps {
   readonly schedule?: (fn: () => void) => void
 }
 
-/** Runs `fn` at the next animation frame, or within 100 ms where frames do not run (a hidden tab). */
-export function nextFrame(fn: () => void): void {
-  let done = false
-  const run = () => {
-    if (done) return
-    done = true
-    fn()
-  }
-  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(run)
-  setTimeout(run, 100)
-}
-
 /** Marks transactions that carry document changes into the editor (not typed by the user). */
 export const remoteChange = Annotation.define<boolean>()
 
@@ -83,6 +72,8 @@ const themedHighlight = HighlightStyle.define(
       : spec,
   ),
 )
+
+export { nextFrame }
 
 export function YamlPane(props: YamlPaneProps): ReactElement {
   const { session, selection, active = true } = props
@@ -121,6 +112,10 @@ export function YamlPane(props: YamlPaneProps): ReactElement {
       })
 
     const shared = docDiagnostics(doc)
+    // The shared validation's export, when it is of this version, is the text to start from.
+    const validated = shared.current()
+    const initialText =
+      validated.version === shared.version && validated.text !== '' ? validated.text : undefined
     const sync: YamlSync = new YamlSync(
       doc,
       {
@@ -143,6 +138,7 @@ export function YamlPane(props: YamlPaneProps): ReactElement {
         delay: latest.current.debounceMs ?? 200,
         ...(latest.current.timer ? { timer: latest.current.timer } : {}),
         ...(latest.current.schedule ? { schedule: latest.current.schedule } : {}),
+        ...(initialText !== undefined ? { initialText } : {}),
       },
     )
 
