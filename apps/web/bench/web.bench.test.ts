@@ -210,8 +210,12 @@ async function openContext(): Promise<BrowserContext> {
 }
 
 interface Open {
-  /** responseEnd of the app's JS, of GET /api/me and of GET /api/pipelines/:id. */
+  /** responseEnd of the app's first chunk, of the rest (boot), of GET /api/me and of GET /api/pipelines/:id. */
   bundle: number
+  app: number
+  /** The app's marks (collab/connection.ts): this device's copy loaded, the socket's first sync. */
+  idbSynced: number
+  wsSynced: number
   me: number
   meta: number
   /** The editor's panes are mounted (the document is open). */
@@ -258,8 +262,12 @@ async function measureOpen(page: Page, steps: number): Promise<Open> {
           | PerformanceResourceTiming
           | undefined
       )?.responseEnd ?? 0
+    const mark = (name: string) => performance.getEntriesByName(name, 'mark')[0]?.startTime ?? 0
     return {
       ...b,
+      idbSynced: mark('weft:idb-synced'),
+      wsSynced: mark('weft:ws-synced'),
+      app: end(/\/assets\/boot-[^/]+\.js$/),
       bundle: end(/\/assets\/index-[^/]+\.js$/),
       me: end(/\/api\/me$/),
       meta: end(/\/api\/pipelines\/[^/]+$/),
@@ -275,6 +283,9 @@ async function measureOpen(page: Page, steps: number): Promise<Open> {
     interactive: m.selected,
     nodeCount: m.nodeCount,
     bundle: m.bundle,
+    app: m.app,
+    idbSynced: m.idbSynced,
+    wsSynced: m.wsSynced,
   }
 }
 
@@ -302,6 +313,9 @@ test('time to an interactive canvas', async () => {
       k,
       {
         bundle: summarize(list.map((o) => o.bundle)),
+        app: summarize(list.map((o) => o.app)),
+        idbSynced: summarize(list.map((o) => o.idbSynced)),
+        wsSynced: summarize(list.map((o) => o.wsSynced)),
         me: summarize(list.map((o) => o.me)),
         meta: summarize(list.map((o) => o.meta)),
         panes: summarize(list.map((o) => o.panes)),
@@ -585,14 +599,14 @@ function printReport(): void {
   )
   lines.push(
     '',
-    '| open | JS loaded | /api/me | /api/pipelines/:id | panes | nodes in DOM | painted | click at | interactive p50 | p95 | max |',
+    '| open | first chunk | app chunk | /api/me | /api/pipelines/:id | local copy | first sync | panes | nodes in DOM | painted | click at | interactive p50 | p95 | max |',
   )
-  lines.push('|---|---|---|---|---|---|---|---|---|---|---|')
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|')
   for (const [k, list] of Object.entries(opens)) {
     const s = (f: (o: Open) => number) => summarize(list.map(f))
     const i = s((o) => o.interactive)
     lines.push(
-      `| ${k} (${list.length}×) | ${ms(s((o) => o.bundle).p50)} | ${ms(s((o) => o.me).p50)} | ${ms(s((o) => o.meta).p50)} | ${ms(s((o) => o.panes).p50)} | ${ms(s((o) => o.nodes).p50)} | ${ms(s((o) => o.painted).p50)} | ${ms(s((o) => o.click).p50)} | ${ms(i.p50)} | ${ms(i.p95)} | ${ms(i.max)} |`,
+      `| ${k} (${list.length}×) | ${ms(s((o) => o.bundle).p50)} | ${ms(s((o) => o.app).p50)} | ${ms(s((o) => o.me).p50)} | ${ms(s((o) => o.meta).p50)} | ${ms(s((o) => o.idbSynced).p50)} | ${ms(s((o) => o.wsSynced).p50)} | ${ms(s((o) => o.panes).p50)} | ${ms(s((o) => o.nodes).p50)} | ${ms(s((o) => o.painted).p50)} | ${ms(s((o) => o.click).p50)} | ${ms(i.p50)} | ${ms(i.p95)} | ${ms(i.max)} |`,
     )
   }
   const d = results.drag as

@@ -2,20 +2,27 @@
  * The app shell: who is signed in, and which page the hash route shows. The signed-in user is
  * cached on this device so that pipelines opened before open offline too.
  */
-import { useCallback, useEffect, useState } from 'react'
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react'
 import { api, ApiError } from '../api/client.js'
 import type { Me } from '../api/client.js'
 import { dropPreloaded, takePreloaded } from '../api/preload.js'
 import { AccountPage } from '../account/account-page.js'
 import { AdminPage } from '../admin/admin-page.js'
 import { SetupPage } from '../auth/setup-page.js'
-import { SignInPage } from '../auth/sign-in-page.js'
 import { SignUpPage } from '../auth/sign-up-page.js'
 import { EditorPage } from '../editor/editor-page.js'
 import { offlineCache } from '../offline/cache.js'
-import { PipelinesPage } from '../pipelines/pipelines-page.js'
 import { useTheme } from '../theme/theme.js'
 import { navigate, useRoute } from './router.js'
+
+// The sign-in and pipelines pages are chunks of their own: opening a pipeline loads neither.
+const SignInPage = lazy(() =>
+  import('../auth/sign-in-page.js').then((m) => ({ default: m.SignInPage })),
+)
+const PipelinesPage = lazy(() =>
+  import('../pipelines/pipelines-page.js').then((m) => ({ default: m.PipelinesPage })),
+)
+const loading = <div className="page center muted">Loading…</div>
 
 type Auth = { state: 'loading' } | { state: 'signed-out' } | { state: 'signed-in'; me: Me }
 
@@ -77,19 +84,21 @@ export function App() {
     void loadMe().then(() => navigate({ page: 'pipelines' }))
   }, [loadMe])
 
-  if (auth.state === 'loading') return <div className="page center muted">Loading…</div>
+  if (auth.state === 'loading') return loading
   if (auth.state === 'signed-out') {
     if (route.page === 'sign-up') return <SignUpPage onSignedIn={onSignedUp} />
     if (route.page === 'join') return <SignUpPage invite={route.code} onSignedIn={onSignedUp} />
     if (route.page === 'setup') return <SetupPage code={route.code} onSignedIn={onSignedUp} />
     return (
-      <SignInPage
-        onSignedIn={() => {
-          void loadMe().then(() => {
-            if (route.page === 'sign-in') navigate({ page: 'pipelines' })
-          })
-        }}
-      />
+      <Suspense fallback={loading}>
+        <SignInPage
+          onSignedIn={() => {
+            void loadMe().then(() => {
+              if (route.page === 'sign-in') navigate({ page: 'pipelines' })
+            })
+          }}
+        />
+      </Suspense>
     )
   }
   if (route.page === 'editor') {
@@ -104,5 +113,9 @@ export function App() {
   }
   if (route.page === 'admin') return <AdminPage me={auth.me} onSignOut={signOut} />
   if (route.page === 'account') return <AccountPage me={auth.me} onSignOut={signOut} />
-  return <PipelinesPage me={auth.me} onSignOut={signOut} />
+  return (
+    <Suspense fallback={loading}>
+      <PipelinesPage me={auth.me} onSignOut={signOut} />
+    </Suspense>
+  )
 }

@@ -5,9 +5,12 @@
  */
 export function registerServiceWorker(): void {
   if (!('serviceWorker' in navigator)) return
-  window.addEventListener('load', () => {
+  const register = () => {
     navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch((error: unknown) => {
       console.warn('Weft: offline copy of the app unavailable:', error)
     })
-  })
+  }
+  // After the page's load (the app's code may itself run after it: main.tsx loads it lazily).
+  if (document.readyState === 'complete') register()
+  else window.addEventListener('load', register)
 }
