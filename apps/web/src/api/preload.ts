@@ -7,25 +7,45 @@
  */
 import { PipelineConnection } from '../collab/connection.js'
 import { offlineCache } from '../offline/cache.js'
-import { api } from './client.js'
+import { api, ApiError } from './client.js'
 
 const preloaded = new Map<string, Promise<unknown>>()
 
-function preload<T>(key: string, request: () => Promise<T>): void {
+/** The values of preloaded requests that have succeeded (until taken). */
+const settled = new Map<string, unknown>()
+
+function preload<T>(key: string, request: () => Promise<T>): Promise<T> | undefined {
   try {
     const p = request()
-    // Rejections are handled by whoever takes it; do not report one nobody took.
-    p.catch(() => undefined)
     preloaded.set(key, p)
+    // Rejections are handled by whoever takes it; do not report one nobody took.
+    p.then(
+      (v) => {
+        if (preloaded.get(key) === p) settled.set(key, v)
+      },
+      () => undefined,
+    )
+    return p
   } catch {
     // nothing preloaded; the caller asks itself
+    return undefined
   }
+}
+
+/** The value of the preloaded request for `key` if it has already succeeded, once. */
+export function takeSettled<T>(key: string): T | undefined {
+  if (!settled.has(key)) return undefined
+  const v = settled.get(key) as T
+  settled.delete(key)
+  preloaded.delete(key)
+  return v
 }
 
 /** The preloaded request for `key`, once; undefined if none (or already taken). */
 export function takePreloaded<T>(key: string): Promise<T> | undefined {
   const p = preloaded.get(key) as Promise<T> | undefined
   preloaded.delete(key)
+  settled.delete(key)
   return p
 }
 
@@ -39,8 +59,12 @@ export function preloadStartup(hash: string): void {
     } catch {
       return
     }
-    preload(`pipeline:${id}`, () => api.getPipeline(id))
+    const meta = preload(`pipeline:${id}`, () => api.getPipeline(id))
     preload(`connection:${id}`, () => openEarly(id))
+    // No such pipeline (or no access): a copy nobody has taken yet is closed, not left retrying.
+    meta?.catch((e: unknown) => {
+      if (e instanceof ApiError && !e.offline) dropConnection(id)
+    })
   }
 }
 
@@ -64,10 +88,20 @@ const dropped = new Set<string>()
 
 /** Forgets what was preloaded (after signing out: those answers were for nobody). */
 export function dropPreloaded(): void {
-  for (const [key, p] of preloaded) {
-    if (!key.startsWith('connection:')) continue
-    dropped.add(key.slice('connection:'.length))
-    void (p as Promise<PipelineConnection>).then((c) => c.destroy()).catch(() => undefined)
+  for (const key of [...preloaded.keys()]) {
+    if (key.startsWith('connection:')) dropConnection(key.slice('connection:'.length))
   }
   preloaded.clear()
+  settled.clear()
+}
+
+/** Closes the preloaded connection to pipeline `id` if nobody has taken it. */
+function dropConnection(id: string): void {
+  const key = `connection:${id}`
+  const p = preloaded.get(key) as Promise<PipelineConnection> | undefined
+  if (!p) return
+  preloaded.delete(key)
+  settled.delete(key)
+  dropped.add(id)
+  void p.then((c) => c.destroy()).catch(() => undefined)
 }

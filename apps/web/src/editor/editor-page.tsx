@@ -18,7 +18,7 @@ import {
 } from 'react'
 import type * as Y from 'yjs'
 import { api, ApiError } from '../api/client.js'
-import { takePreloaded } from '../api/preload.js'
+import { takePreloaded, takeSettled } from '../api/preload.js'
 import type { Me, PipelineMeta } from '../api/client.js'
 import { useMediaQuery } from '../app/use-media-query.js'
 import { Avatars } from '../collab/avatars.js'
@@ -61,7 +61,11 @@ export function EditorPage({
     offlineCache.pipeline(pipelineId),
   )
   const [metaError, setMetaError] = useState<ApiError>()
-  const [conn, setConn] = useState<PipelineConnection>()
+  // A copy main.tsx has already loaded is used in the first render (warm opens; see below).
+  const [conn, setConn] = useState<PipelineConnection | undefined>(() =>
+    meta !== undefined ? takeSettled(`connection:${pipelineId}`) : undefined,
+  )
+  const ready = useRef(conn)
   const [openError, setOpenError] = useState<string>()
 
   useEffect(() => {
@@ -96,9 +100,11 @@ export function EditorPage({
     let opened: PipelineConnection | undefined
     // main.tsx started loading this device's copy (and connecting) before the app's code ran.
     const early =
-      generation === 0
+      ready.current ??
+      (generation === 0
         ? takePreloaded<PipelineConnection>(`connection:${pipelineId}`)?.catch(() => undefined)
-        : undefined
+        : undefined)
+    ready.current = undefined
     const open = async () => {
       const c = await early
       if (!c) return PipelineConnection.open(pipelineId, { epoch: meta?.epoch })
