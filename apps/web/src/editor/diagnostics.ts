@@ -33,12 +33,18 @@ let seq = 0
 let docs = 0
 const waiting = new Map<number, (reply: DiagnosticsReply) => void>()
 
+/** Whether validation runs in a worker (without starting it): not in happy-dom, not failed. */
+function workerAvailable(): boolean {
+  if (worker !== undefined) return worker !== null
+  return typeof Worker === 'function' && typeof window !== 'undefined' && !('happyDOM' in window)
+}
+
 /** The validation worker, or null where workers are unavailable (happy-dom, a failed load). */
 export function diagnosticsWorker(): Worker | null {
   if (worker !== undefined) return worker
   worker = null
   try {
-    if (typeof Worker === 'function' && typeof window !== 'undefined' && !('happyDOM' in window)) {
+    if (workerAvailable()) {
       const w = new Worker(new URL('../canvas/diagnostics.worker.ts', import.meta.url), {
         type: 'module',
       })
@@ -96,32 +102,38 @@ export class DocDiagnostics {
 
   constructor(private readonly doc: Y.Doc) {
     this.types = pipelineTypes(doc)
-    const w = diagnosticsWorker()
-    if (w) {
-      const id = (this.replica = ++docs)
-      w.postMessage({ kind: 'update', doc: id, update: Y.encodeStateAsUpdate(doc) })
-      doc.on('update', (update: Uint8Array) => {
-        diagnosticsWorker()?.postMessage({ kind: 'update', doc: id, update })
-      })
-      doc.on('destroy', () => diagnosticsWorker()?.postMessage({ kind: 'close', doc: id }))
-    }
     doc.on('afterTransaction', (tr: Y.Transaction) => {
       if (!touchesPipeline(tr, this.types)) return
       this.version++
-      if (diagnosticsWorker()) this.schedule()
+      if (workerAvailable()) this.schedule()
       else this.notify()
     })
   }
 
+  /**
+   * Gives the worker this document's replica: its whole state now, then each update. Done at the
+   * first validation (an idle callback), not when the canvas first renders.
+   */
+  private attach(w: Worker): number {
+    if (this.replica) return this.replica
+    const id = (this.replica = ++docs)
+    w.postMessage({ kind: 'update', doc: id, update: Y.encodeStateAsUpdate(this.doc) })
+    this.doc.on('update', (update: Uint8Array) => {
+      diagnosticsWorker()?.postMessage({ kind: 'update', doc: id, update })
+    })
+    this.doc.on('destroy', () => diagnosticsWorker()?.postMessage({ kind: 'close', doc: id }))
+    return id
+  }
+
   readonly subscribe = (onChange: () => void): (() => void) => {
     this.listeners.add(onChange)
-    if (diagnosticsWorker() && this.result.version !== this.version) this.schedule()
+    if (workerAvailable() && this.result.version !== this.version) this.schedule()
     return () => this.listeners.delete(onChange)
   }
 
   /** The latest result: for the current version where there is no worker, else possibly older. */
   readonly current = (): ValidationResult => {
-    if (this.result.version !== this.version && !diagnosticsWorker()) this.validateNow()
+    if (this.result.version !== this.version && !workerAvailable()) this.validateNow()
     return this.result
   }
 
@@ -167,7 +179,8 @@ export class DocDiagnostics {
     this.running = true
     const version = this.version
     // The worker's replica has had every update up to this version (messages keep their order).
-    const reply = await ask(w, (id) => ({ kind: 'export', seq: id, doc: this.replica }))
+    const doc = this.attach(w)
+    const reply = await ask(w, (id) => ({ kind: 'export', seq: id, doc }))
     this.running = false
     this.result = { version, text: reply.text, diagnostics: reply.diagnostics }
     this.notify()

@@ -492,7 +492,7 @@ function EditorLayout({
               data-active={tab === 'canvas'}
             >
               <CommentsContext.Provider value={comments}>
-                <Canvas session={session} selection={selection} onSelect={select} />
+                <MemoCanvas session={session} selection={selection} onSelect={select} />
               </CommentsContext.Provider>
             </section>
             {yamlVisible ? (
@@ -547,6 +547,10 @@ function EditorLayout({
     </EditorCommandsContext.Provider>
   )
 }
+
+// The page re-renders as the connection's status moves (connecting, syncing, saved) while the
+// canvas opens; the canvas itself re-renders only when its props change.
+const MemoCanvas = memo(Canvas)
 
 const LazyYamlPane = memo(function LazyYamlPane(props: Parameters<typeof YamlPane>[0]) {
   return (
