@@ -51,7 +51,10 @@ describe('account page', () => {
     await row.waitFor()
 
     await p.reload()
-    const listed = await p.getByRole('region', { name: 'API tokens' }).innerText()
+    // The list is fetched after the page renders: read it once it is there.
+    const region = p.getByRole('region', { name: 'API tokens' })
+    await region.getByRole('row', { name: /laptop cli/ }).waitFor()
+    const listed = await region.innerText()
     expect(listed).toContain('laptop cli')
     expect(listed).not.toContain(token)
 
