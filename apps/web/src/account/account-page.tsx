@@ -87,7 +87,8 @@ export function AccountPage({ me, onSignOut }: { me: Me; onSignOut: () => void }
       <section className="card admin-section" aria-label="API tokens">
         <h2>API tokens</h2>
         <p className="muted">
-          For <code>weft login</code> and scripts: send as <code>Authorization: Bearer …</code>.
+          For <code>weft login</code> and scripts: send as <code>Authorization: Bearer …</code>. The
+          API is described in the <a href="/api/docs">API reference</a>.
         </p>
         {error ? (
           <p role="alert" className="error">
