@@ -115,4 +115,22 @@ describe('version history', () => {
       'the version’s YAML',
     )
   })
+
+  it('shows a viewer the history but not the controls that change it', async () => {
+    const { bob, adaApi, pipelineId } = pair
+    await adaApi.share(pipelineId, 'bob@example.com', 'viewer')
+    await bob.page.reload()
+    await bob.page.locator('[data-testid="editor-panes"]').waitFor()
+    if ((await panel(bob.page).count()) === 0) {
+      await bob.page.locator('[data-testid="history-toggle"]').click()
+    }
+    expect(await panel(bob.page).locator('[data-testid="version-name-input"]').isDisabled()).toBe(
+      true,
+    )
+    await panel(bob.page).locator('[data-testid="version-2"]').click()
+    await panel(bob.page).locator('[data-testid="version-diff"]').waitFor()
+    const restore = panel(bob.page).locator('[data-testid="version-restore"]')
+    expect(await restore.isDisabled()).toBe(true)
+    expect(await restore.getAttribute('title')).toMatch(/only editors/)
+  })
 })
