@@ -63,9 +63,9 @@ describe('sign-up', () => {
     await expect
       .poll(() => page.getByRole('region', { name: 'Users' }).innerText())
       .toContain('Nia')
-    expect(await page.getByRole('region', { name: 'Pending invites' }).innerText()).toContain(
-      'No pending invites',
-    )
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Pending invites' }).innerText())
+      .toContain('No pending invites')
 
     // The link was spent.
     const other = await openDevice()
