@@ -43,6 +43,23 @@ afterAll(async () => {
 const theme = (d: Device) => d.page.evaluate(() => document.documentElement.dataset.theme)
 
 describe('shell', () => {
+  it('exports and validates the open pipeline in a worker, not on the page', async () => {
+    await openPipeline(desk.page, server, id)
+    await desk.page.locator('[data-testid="yaml-pane"] .cm-content').waitFor()
+    // The pane starts from the worker's export (editor/diagnostics.ts), which needs the worker.
+    await until(() =>
+      desk.page.evaluate(() =>
+        performance
+          .getEntriesByType('resource')
+          .some((e) => /\/assets\/diagnostics\.worker-[^/]+\.js$/.test(e.name)),
+      ),
+      true,
+      'the validation worker loaded',
+    )
+    const text = await desk.page.locator('[data-testid="yaml-pane"] .cm-content').innerText()
+    expect(text).toContain('workflow:')
+  })
+
   it('follows the system theme, toggles by shortcut and keeps the choice', async () => {
     await desk.page.emulateMedia({ colorScheme: 'dark' })
     await openPipeline(desk.page, server, id)

@@ -42,9 +42,10 @@ function workerAvailable(): boolean {
 /** The validation worker, or null where workers are unavailable (happy-dom, a failed load). */
 export function diagnosticsWorker(): Worker | null {
   if (worker !== undefined) return worker
+  const available = workerAvailable()
   worker = null
   try {
-    if (workerAvailable()) {
+    if (available) {
       const w = new Worker(new URL('../canvas/diagnostics.worker.ts', import.meta.url), {
         type: 'module',
       })
