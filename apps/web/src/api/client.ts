@@ -36,11 +36,18 @@ export interface ApiToken {
   readonly expiresAt: string | null
 }
 
+/** Who a pipeline belongs to: a user, or a team. */
+export type PipelineOwner =
+  | { readonly kind: 'user'; readonly id: string; readonly email: string }
+  | { readonly kind: 'team'; readonly id: string; readonly name: string }
+
 export interface PipelineSummary {
   readonly id: string
   readonly name: string
   readonly description?: string | null
   readonly role: Role
+  /** Absent only in a list cached by an older version of the app. */
+  readonly owner?: PipelineOwner
   readonly updatedAt: string
   /** Weft's own labels (absent from a list cached by an older version). */
   readonly tags?: readonly string[]
@@ -56,6 +63,59 @@ export interface SearchFilters {
   readonly type?: string | undefined
   readonly tag?: string | undefined
   readonly owner?: string | undefined
+}
+
+export type TeamRole = 'owner' | 'admin' | 'member' | 'viewer'
+
+export interface Team {
+  readonly id: string
+  readonly name: string
+  /** Your role in it. */
+  readonly role: TeamRole
+  readonly memberCount: number
+  readonly createdAt: string
+}
+
+export interface TeamMember {
+  readonly userId: string
+  readonly email: string
+  readonly role: TeamRole
+  readonly addedAt: string
+}
+
+/** Who has access to a pipeline and why (`GET /api/pipelines/:id/access`). */
+export interface PipelineAccess {
+  /** Your effective role. */
+  readonly role: Role
+  readonly ownerTeam: { readonly id: string; readonly name: string } | null
+  readonly grants: ReadonlyArray<
+    | {
+        readonly kind: 'user'
+        readonly userId: string
+        readonly email: string
+        readonly role: Role
+      }
+    | { readonly kind: 'team'; readonly teamId: string; readonly name: string; readonly role: Role }
+  >
+  readonly effective: ReadonlyArray<{
+    readonly userId: string
+    readonly email: string
+    readonly role: Role
+    readonly reasons: ReadonlyArray<{
+      readonly via: 'owner' | 'direct' | 'team' | 'team-share'
+      readonly role: Role
+      readonly teamName: string | null
+    }>
+  }>
+}
+
+export interface AuditEntry {
+  readonly id: string
+  readonly at: string
+  readonly actorEmail: string
+  readonly action: string
+  readonly subject: string | null
+  readonly details: Readonly<Record<string, unknown>>
 }
 
 export interface PipelineMeta {
@@ -291,11 +351,44 @@ export const api = {
       json({ tags }),
       'application/json',
     ),
-  setAccess: (id: string, email: string, role: Role) =>
+  setAccess: (id: string, email: string, role: Role | null) =>
     request<unknown>(
       'PUT',
       `/api/pipelines/${enc(id)}/access`,
       json({ email, role }),
       'application/json',
+    ),
+  // Teams and sharing (docs/decisions/0008-teams-and-sharing.md).
+  getAccess: (id: string) => request<PipelineAccess>('GET', `/api/pipelines/${enc(id)}/access`),
+  setTeamAccess: (id: string, team: string, role: 'editor' | 'viewer' | null) =>
+    request<unknown>(
+      'PUT',
+      `/api/pipelines/${enc(id)}/access`,
+      json({ team, role }),
+      'application/json',
+    ),
+  transferPipeline: (id: string, to: { team: string } | { email: string }) =>
+    request<unknown>('PUT', `/api/pipelines/${enc(id)}/owner`, json(to), 'application/json'),
+  listTeams: () => request<Team[]>('GET', '/api/teams'),
+  createTeam: (name: string) =>
+    request<Team>('POST', '/api/teams', json({ name }), 'application/json'),
+  getTeam: (id: string) =>
+    request<Team & { members: TeamMember[] }>('GET', `/api/teams/${enc(id)}`),
+  renameTeam: (id: string, name: string) =>
+    request<Team>('PATCH', `/api/teams/${enc(id)}`, json({ name }), 'application/json'),
+  deleteTeam: (id: string) => request<unknown>('DELETE', `/api/teams/${enc(id)}`),
+  setMember: (id: string, email: string, role: TeamRole) =>
+    request<unknown>(
+      'PUT',
+      `/api/teams/${enc(id)}/members`,
+      json({ email, role }),
+      'application/json',
+    ),
+  removeMember: (id: string, userId: string) =>
+    request<unknown>('DELETE', `/api/teams/${enc(id)}/members/${enc(userId)}`),
+  teamAudit: (id: string) =>
+    request<{ entries: AuditEntry[]; next: string | null }>(
+      'GET',
+      `/api/audit?team=${enc(id)}&limit=50`,
     ),
 }

@@ -22,6 +22,9 @@ const SignInPage = lazy(() =>
 const PipelinesPage = lazy(() =>
   import('../pipelines/pipelines-page.js').then((m) => ({ default: m.PipelinesPage })),
 )
+const TeamsPage = lazy(() =>
+  import('../teams/teams-page.js').then((m) => ({ default: m.TeamsPage })),
+)
 const loading = <div className="page center muted">Loading…</div>
 
 type Auth = { state: 'loading' } | { state: 'signed-out' } | { state: 'signed-in'; me: Me }
@@ -113,6 +116,17 @@ export function App() {
   }
   if (route.page === 'admin') return <AdminPage me={auth.me} onSignOut={signOut} />
   if (route.page === 'account') return <AccountPage me={auth.me} onSignOut={signOut} />
+  if (route.page === 'teams') {
+    return (
+      <Suspense fallback={loading}>
+        <TeamsPage
+          me={auth.me}
+          onSignOut={signOut}
+          {...(route.teamId ? { teamId: route.teamId } : {})}
+        />
+      </Suspense>
+    )
+  }
   return (
     <Suspense fallback={loading}>
       <PipelinesPage me={auth.me} onSignOut={signOut} />

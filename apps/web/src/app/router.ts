@@ -15,6 +15,7 @@ export type Route =
   | { readonly page: 'setup'; readonly code: string }
   | { readonly page: 'admin' }
   | { readonly page: 'account' }
+  | { readonly page: 'teams'; readonly teamId?: string }
 
 export function parseRoute(hash: string, pathname = '/'): Route {
   const fragment = hash.replace(/^#/, '')
@@ -27,6 +28,9 @@ export function parseRoute(hash: string, pathname = '/'): Route {
   if (path.startsWith('/sign-up')) return { page: 'sign-up' }
   if (path.startsWith('/admin')) return { page: 'admin' }
   if (path.startsWith('/account')) return { page: 'account' }
+  const teams = /^\/teams(?:\/([^/?#]+))?/.exec(path)
+  if (teams)
+    return teams[1] ? { page: 'teams', teamId: decodeURIComponent(teams[1]) } : { page: 'teams' }
   return { page: 'pipelines' }
 }
 
@@ -42,6 +46,8 @@ export function routeHref(route: Route): string {
       return '#/admin'
     case 'account':
       return '#/account'
+    case 'teams':
+      return route.teamId ? `#/teams/${encodeURIComponent(route.teamId)}` : '#/teams'
     case 'join':
       return `/join#${route.code}`
     case 'setup':

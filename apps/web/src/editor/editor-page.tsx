@@ -34,6 +34,7 @@ import { downloadText, shellCommands } from '../commands/shell-commands.js'
 import { renameStepTo, stepName, stepNames } from '../commands/step-actions.js'
 import { HistoryButton, HistoryPanel } from '../history/index.js'
 import { offlineCache } from '../offline/cache.js'
+import { ShareDialog } from '../teams/share-dialog.js'
 import { toggleTheme } from '../theme/theme.js'
 import { dispatchShortcut, EditorCommands, EditorCommandsContext, formatKeys } from './commands.js'
 import { createEditorSession } from './create-session.js'
@@ -272,6 +273,7 @@ function EditorLayout({
   const [tab, setTab] = useState<Tab>('canvas')
   const [overlay, setOverlay] = useState<Overlay>()
   const [showHistory, setShowHistory] = useState(false)
+  const [sharing, setSharing] = useState(false)
   const [selection, setSelection] = useState<string[]>([])
   const selectionRef = useRef(selection)
   selectionRef.current = selection
@@ -426,6 +428,14 @@ function EditorLayout({
           <button
             type="button"
             className="icon-button"
+            onClick={() => setSharing(true)}
+            title={meta.role === 'owner' ? 'Share with people and teams' : 'Who has access'}
+          >
+            {meta.role === 'owner' ? 'Share' : 'Access'}
+          </button>
+          <button
+            type="button"
+            className="icon-button"
             onClick={toggleTheme}
             title={`Theme (${formatKeys('Mod+Shift+L')})`}
             aria-label="Switch light / dark theme"
@@ -533,6 +543,9 @@ function EditorLayout({
 
         {overlay?.kind === 'palette' ? <CommandPalette onClose={closeOverlay} /> : null}
         {overlay?.kind === 'shortcuts' ? <ShortcutSheet onClose={closeOverlay} /> : null}
+        {sharing ? (
+          <ShareDialog pipeline={{ id: meta.id, name }} onClose={() => setSharing(false)} />
+        ) : null}
         {overlay?.kind === 'rename' && session ? (
           <RenameDialog
             current={stepName(session, overlay.id) ?? ''}

@@ -18,6 +18,7 @@ import {
 } from '../search/search.js'
 import { EditTagsDialog, TagChips } from '../search/tags.js'
 import { offlineCache } from '../offline/cache.js'
+import { ShareDialog } from '../teams/share-dialog.js'
 import { NewPipelineGallery, TemplateToggle, useTemplateMarks } from '../templates/index.js'
 import { useTheme } from '../theme/theme.js'
 import { formatDiagnostic, isYamlFile } from './yaml-files.js'
@@ -36,6 +37,8 @@ export function PipelinesPage({ me, onSignOut }: { me: Me; onSignOut: () => void
   const [loadError, setLoadError] = useState<string>()
   const [query, setQuery] = useState('')
   const [filters, setFilters] = useState<SearchFilters>({})
+  const [ownerFilter, setOwnerFilter] = useState<OwnerFilter>('all')
+  const [sharing, setSharing] = useState<PipelineSummary>()
   const [tagging, setTagging] = useState<PipelineSummary>()
   const [creating, setCreating] = useState(false)
   const [toDelete, setToDelete] = useState<PipelineSummary>()
@@ -149,10 +152,20 @@ export function PipelinesPage({ me, onSignOut }: { me: Me; onSignOut: () => void
 
   const search = useServerSearch(query, filters, offline)
   const facets = useTagFacets(list)
+  // Search hits carry no owner: it comes from the list, which has every pipeline you can see.
+  const listById = useMemo(() => new Map((list ?? []).map((p) => [p.id, p])), [list])
   const shown = useMemo(
-    () => search.hits ?? filterLocally(list ?? [], query, filters),
-    [search.hits, list, query, filters],
+    () =>
+      (search.hits ?? filterLocally(list ?? [], query, filters)).filter((p) =>
+        matchesOwner(listById.get(p.id) ?? p, ownerFilter, me),
+      ),
+    [search.hits, list, query, filters, listById, ownerFilter, me],
   )
+  const ownerTeams = useMemo(() => {
+    const teams = new Map<string, string>()
+    for (const p of list ?? []) if (p.owner?.kind === 'team') teams.set(p.owner.id, p.owner.name)
+    return [...teams].sort((a, b) => a[1].localeCompare(b[1]))
+  }, [list])
   const pickTag = (tag: string) =>
     setFilters((f) => ({ ...f, tag: f.tag === tag ? undefined : tag }))
 
@@ -161,6 +174,7 @@ export function PipelinesPage({ me, onSignOut }: { me: Me; onSignOut: () => void
       <header className="topbar">
         <span className="brand">Weft</span>
         <div className="spacer" />
+        <a href="#/teams">Teams</a>
         {me.isAdmin ? <a href="#/admin">Admin</a> : null}
         <a href="#/account" className="muted" title={`${me.email}: password and API tokens`}>
           {me.email}
@@ -221,6 +235,23 @@ export function PipelinesPage({ me, onSignOut }: { me: Me; onSignOut: () => void
           tags={facets}
           hasWords={query.trim() !== ''}
         />
+        <label className="owner-filter">
+          <span className="muted">Show </span>
+          <select
+            aria-label="Show pipelines owned by"
+            value={ownerFilter}
+            onChange={(e) => setOwnerFilter(e.target.value as OwnerFilter)}
+          >
+            <option value="all">all owners</option>
+            <option value="me">yours</option>
+            <option value="shared">shared with you</option>
+            {ownerTeams.map(([id, name]) => (
+              <option key={id} value={`team:${id}`}>
+                team {name}
+              </option>
+            ))}
+          </select>
+        </label>
         <p className="muted hint">Or drop .yaml files anywhere on this page.</p>
         {search.error ? (
           <div className="banner" role="alert">
@@ -275,6 +306,11 @@ export function PipelinesPage({ me, onSignOut }: { me: Me; onSignOut: () => void
                     ) : null}
                   </a>
                   <TagChips tags={p.tags} active={filters.tag} onPick={pickTag} />
+                  {listById.get(p.id)?.owner ? (
+                    <span className="muted owner-tag" data-owner>
+                      {ownerLabel(listById.get(p.id)!.owner!, me)}
+                    </span>
+                  ) : null}
                   {'matchedIn' in p ? (
                     <span className="muted matched">
                       {matchedText(p as Parameters<typeof matchedText>[0])}
@@ -286,6 +322,17 @@ export function PipelinesPage({ me, onSignOut }: { me: Me; onSignOut: () => void
                   {relativeTime(p.updatedAt)}
                 </time>
                 <span className="row-actions">
+                  <button
+                    type="button"
+                    className="link"
+                    disabled={offline}
+                    aria-label={
+                      p.role === 'owner' ? `Share ${p.name}` : `Who has access to ${p.name}`
+                    }
+                    onClick={() => setSharing(p)}
+                  >
+                    {p.role === 'owner' ? 'Share' : 'Access'}
+                  </button>
                   {p.role !== 'viewer' ? (
                     <button
                       type="button"
@@ -328,6 +375,14 @@ export function PipelinesPage({ me, onSignOut }: { me: Me; onSignOut: () => void
         <NewPipelineGallery
           onClose={() => setCreating(false)}
           onCreated={(id) => navigate({ page: 'editor', pipelineId: id })}
+        />
+      ) : null}
+
+      {sharing ? (
+        <ShareDialog
+          pipeline={sharing}
+          onClose={() => setSharing(undefined)}
+          onChanged={() => void refresh()}
         />
       ) : null}
 
@@ -451,4 +506,19 @@ function relativeTime(iso: string): string {
   if (abs < 3600) return fmt.format(Math.round(s / 60), 'minute')
   if (abs < 86400) return fmt.format(Math.round(s / 3600), 'hour')
   return fmt.format(Math.round(s / 86400), 'day')
+}
+
+/** `all`, `me` (your personal pipelines), `shared` (others' shared with you), or `team:<id>`. */
+type OwnerFilter = 'all' | 'me' | 'shared' | `team:${string}`
+
+function matchesOwner(p: PipelineSummary, filter: OwnerFilter, me: Me): boolean {
+  if (filter === 'all' || !p.owner) return true
+  if (filter === 'me') return p.owner.kind === 'user' && p.owner.id === me.id
+  if (filter === 'shared') return p.owner.kind === 'user' && p.owner.id !== me.id
+  return p.owner.kind === 'team' && `team:${p.owner.id}` === filter
+}
+
+function ownerLabel(owner: NonNullable<PipelineSummary['owner']>, me: Me): string {
+  if (owner.kind === 'team') return `Team ${owner.name}`
+  return owner.id === me.id ? 'You' : owner.email
 }
