@@ -5,13 +5,18 @@
  * sees the same list without controls; the server refuses what the UI does not offer anyway.
  */
 import { useCallback, useEffect, useState } from 'react'
-import { api } from '../api/client.js'
+import { api, ApiError } from '../api/client.js'
 import type { PipelineAccess, Role, Team } from '../api/client.js'
 import { Dialog } from '../app/dialog.js'
-import { explain } from '../auth/account-form.js'
 import './teams.css'
 
 type ShareRole = 'editor' | 'viewer'
+
+/** The editor loads this dialog eagerly, so it keeps to the API client (no page modules). */
+function explain(e: unknown): string {
+  if (e instanceof ApiError && e.offline) return 'The server cannot be reached; try again.'
+  return e instanceof Error ? e.message : String(e)
+}
 
 const VIA: Record<string, string> = {
   owner: 'owner',
