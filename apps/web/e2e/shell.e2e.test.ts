@@ -47,12 +47,13 @@ describe('shell', () => {
     await openPipeline(desk.page, server, id)
     await desk.page.locator('[data-testid="yaml-pane"] .cm-content').waitFor()
     // The pane starts from the worker's export (editor/diagnostics.ts), which needs the worker.
-    await until(() =>
-      desk.page.evaluate(() =>
-        performance
-          .getEntriesByType('resource')
-          .some((e) => /\/assets\/diagnostics\.worker-[^/]+\.js$/.test(e.name)),
-      ),
+    await until(
+      () =>
+        desk.page.evaluate(() =>
+          performance
+            .getEntriesByType('resource')
+            .some((e) => /\/assets\/diagnostics\.worker-[^/]+\.js$/.test(e.name)),
+        ),
       true,
       'the validation worker loaded',
     )
