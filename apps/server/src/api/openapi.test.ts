@@ -3,6 +3,7 @@
  * an operation and every operation a route, every error response is the one error schema, and the
  * request schemas are the routes' own.
  */
+import { Validator } from '@seriousme/openapi-schema-validator'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { postgresBackend } from '@weft/storage/testing'
 import { Auth } from '../auth/index.js'
@@ -72,6 +73,15 @@ describe('the OpenAPI document', () => {
     expect([...documented].filter((r) => !registered.has(r)).sort()).toEqual([])
     expect(registered.size).toBeGreaterThanOrEqual(20)
     expect(doc.openapi).toBe('3.1.0')
+  })
+
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const doc = await document()
+    const validator = new Validator()
+    const result = await validator.validate(structuredClone(doc) as never)
+    expect(result.errors ?? []).toEqual([])
+    expect(result.valid).toBe(true)
+    expect(validator.version).toBe('3.1')
   })
 
   it('answers every 4xx and 5xx with the one error schema', async () => {
