@@ -1,10 +1,12 @@
 /**
  * Issue 5's search benchmark: 100,000 pipelines shaped like the pipeline_ex corpus (bench/lib/
  * search-data.ts: corpus pipelines with a third of their words redrawn from a Zipf vocabulary)
- * written straight into a real PostgreSQL (batched multi-row INSERTs), 1,000 users with access
- * rows, then searches through `GET /api/search` on the built server for two users: one with a
- * role on 10,000 pipelines (a member of a few big teams: the realistic share) and one with a role
- * on all 100,000 (the worst case, one team that shares everything).
+ * written straight into a real PostgreSQL (batched multi-row INSERTs), 1,000 users in ten teams
+ * that each own a tenth of the pipelines (each pipeline also has its creator as owner and two
+ * random direct shares), then searches through `GET /api/search` on the built server for two
+ * users: a member of one team (about 8,000 pipelines: the realistic share) and a member of all
+ * ten who also has the personal fifth shared with them (all 100,000: the worst case). A fifth of
+ * the pipelines are personal (no team).
  *
  *   pnpm --filter @weft/server build
  *   pnpm exec vitest run --config bench/vitest.config.ts bench/search.bench.test.ts
@@ -37,8 +39,8 @@ import { rng } from './lib/workload.js'
 const here = dirname(fileURLToPath(import.meta.url))
 const PIPELINES = 100_000
 const USERS = 1_000
-/** The realistic user has a role on every tenth pipeline (owns a tenth of those). */
-const SHARE = 10
+/** Teams; each owns every TEAMS-th pipeline. The realistic user is in one, the other in all. */
+const TEAMS = 10
 /** Besides its owner, each pipeline is shared with this many random users. */
 const SHARES = 2
 const BATCH = 2_000
@@ -55,6 +57,7 @@ let store: Store
 let machine: Machine
 interface Measured {
   name: string
+  /** Pipelines the user has a role on, counted after generating. */
   visible: number
   token: string
   id: string
@@ -85,7 +88,7 @@ beforeAll(async () => {
   const admin = await tokenFor(server.url, ADMIN)
   store = await openStore({ databaseUrl })
   for (const [name, visible] of [
-    ['share', PIPELINES / SHARE],
+    ['share', PIPELINES / TEAMS],
     ['all', PIPELINES],
   ] as const) {
     const email = `${name}@example.com`
@@ -94,6 +97,7 @@ beforeAll(async () => {
   }
   const started = Date.now()
   await generate(databaseUrl)
+  for (const user of users) user.visible = (await store.listPipelines(user.id)).length
   result.generateSeconds = (Date.now() - started) / 1000
   console.log(
     `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB, Node ${machine.node}, ${machine.postgres}; generated ${PIPELINES} pipelines in ${result.generateSeconds.toFixed(0)} s`,
@@ -123,6 +127,19 @@ async function generate(url: string): Promise<void> {
       select x.id, x.email, 'bench:no-login'
       from jsonb_to_recordset(${JSON.stringify(others)}::text::jsonb) as x(id text, email text)`
     const pick = () => others[Math.floor(random() * others.length)]!.id
+    const teams = Array.from({ length: TEAMS }, (_, i) => ({ id: `team_${i}`, name: `Team ${i}` }))
+    const members = teams.flatMap((team, i) => [
+      { t: team.id, u: all.id, r: 'member' },
+      ...(i === 0 ? [{ t: team.id, u: share.id, r: 'member' }] : []),
+      // Everyone else is in one team.
+      ...others
+        .filter((_, k) => k % TEAMS === i)
+        .map((o) => ({ t: team.id, u: o.id, r: 'member' })),
+    ])
+    await sql`insert into teams (id, name) select x.id, x.name
+      from jsonb_to_recordset(${JSON.stringify(teams)}::text::jsonb) as x(id text, name text)`
+    await sql`insert into team_members (team_id, user_id, role) select x.t, x.u, x.r
+      from jsonb_to_recordset(${JSON.stringify(members)}::text::jsonb) as x(t text, u text, r text)`
     for (let start = 0; start < PIPELINES; start += BATCH) {
       const rows = []
       const access = []
@@ -134,11 +151,14 @@ async function generate(url: string): Promise<void> {
         }
         for (const tag of p.tags) tagCounts.set(tag, (tagCounts.get(tag) ?? 0) + 1)
         const id = `bench_${i}`
-        const shared = i % SHARE === 0
-        const owner = shared && random() < 0.1 ? share.id : pick()
+        const team = i % TEAMS
+        const owner = others[Math.floor(random() * (others.length / TEAMS)) * TEAMS + team]?.id
+        const personal = random() < 0.2
         rows.push({
           id,
-          owner,
+          owner: owner ?? pick(),
+          // A fifth are personal: the creator's own, seen by the direct shares only.
+          team: personal ? null : `team_${team}`,
           name: p.name,
           description: p.description,
           yaml: p.yaml,
@@ -146,12 +166,12 @@ async function generate(url: string): Promise<void> {
           types: JSON.stringify(p.stepTypes),
           tags: JSON.stringify(p.tags),
         })
-        const granted = new Set([owner])
-        access.push({ p: id, u: owner, r: 'owner' })
-        for (const user of [share.id, all.id]) {
-          if (granted.has(user) || (user === share.id && !shared)) continue
-          granted.add(user)
-          access.push({ p: id, u: user, r: random() < 0.5 ? 'editor' : 'viewer' })
+        const granted = new Set([owner ?? ''])
+        if (owner) access.push({ p: id, u: owner, r: 'owner' })
+        // The worst-case user sees the personal ones too, as shares.
+        if (personal) {
+          granted.add(all.id)
+          access.push({ p: id, u: all.id, r: 'viewer' })
         }
         for (let k = 0; k < SHARES; k++) {
           const other = pick()
@@ -160,14 +180,14 @@ async function generate(url: string): Promise<void> {
           access.push({ p: id, u: other, r: random() < 0.5 ? 'editor' : 'viewer' })
         }
       }
-      await sql`insert into pipelines (id, owner_id, name, description, epoch, yaml, search,
-          step_types, tags, updated_at)
-        select x.id, x.owner, x.name, x.description, 'bench', x.yaml, x.search,
+      await sql`insert into pipelines (id, owner_id, owner_team_id, name, description, epoch, yaml,
+          search, step_types, tags, updated_at)
+        select x.id, x.owner, x.team, x.name, x.description, 'bench', x.yaml, x.search,
           array(select jsonb_array_elements_text(x.types::jsonb)),
           array(select jsonb_array_elements_text(x.tags::jsonb)),
           now() - (random() * interval '365 days')
         from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb)
-          as x(id text, owner text, name text, description text, yaml text, search text,
+          as x(id text, owner text, team text, name text, description text, yaml text, search text,
             types text, tags text)`
       await sql`insert into pipeline_access (pipeline_id, user_id, role)
         select x.p, x.u, x.r

@@ -270,6 +270,18 @@ export const migrations: readonly Migration[] = [
       `drop index if exists pipeline_access_user_idx`,
     ],
   },
+  {
+    version: 9,
+    name: 'search: owning team in the recent index',
+    statements: [
+      // The search visibility test reads owner_team_id on every candidate (visibleTo); in the
+      // index, finding the newest visible matches stays an index-only scan.
+      `drop index pipelines_recent_idx`,
+      `create index pipelines_recent_idx on pipelines (updated_at desc, id)
+        include (owner_id, owner_team_id, step_types, tags, name_vector, title_vector)
+        where deleted_at is null`,
+    ],
+  },
 ]
 
 /** An arbitrary constant that names "weft schema migration" among advisory locks. */

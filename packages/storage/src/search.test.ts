@@ -115,6 +115,28 @@ describe.each(backends)('search on $name', (backend) => {
     expect(hits.map((h) => [h.id, h.tier])).toEqual([[phrase.id, 3]])
   })
 
+  it('finds the same steps matches whichever way tier 3 looks for them', async () => {
+    const word = fresh()
+    const stranger = await newUser()
+    const a = await create(yamlOf('a1', 'a', 'gemini', `${word} alpha beta`))
+    const b = await create(yamlOf('b1', 'b', 'claude', `alpha ${word} ${word}`))
+    await create(yamlOf('c1', 'c', 'claude', `${word} alpha`), stranger)
+    for (const [q, extra, want] of [
+      [word, {}, [b.id, a.id]],
+      [`"${word} alpha"`, {}, [a.id]],
+      [word, { type: 'gemini' }, [a.id]],
+      [`${word} -beta`, {}, [b.id]],
+    ] as const) {
+      for (const tier3 of ['rare', 'common'] as const) {
+        const hits = await store.search.search(owner.id, { q, limit: 10, tier3, ...extra })
+        expect(
+          hits.map((h) => h.id),
+          `${q} ${tier3}`,
+        ).toEqual(want)
+      }
+    }
+  })
+
   it('matches the last word as a prefix only when asked (type-ahead)', async () => {
     const word = fresh()
     const p = await create(yamlOf(`${word}ation_report`, 'a', 'claude', 'nothing'))

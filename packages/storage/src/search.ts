@@ -32,6 +32,8 @@ export interface SearchQuery {
   /** Only pipelines owned by the user with this email. */
   readonly ownerEmail?: string
   readonly limit: number
+  /** How tier 3 finds its candidates (see TIER3_COMMON); by the planner's estimate unless set. */
+  readonly tier3?: 'rare' | 'common'
 }
 
 export interface SearchHit {
@@ -81,7 +83,7 @@ interface HitRow {
 
 // $1 user, $2 query text, $3 prefix, $4 step type, $5 tag, $6 owner email, $7 limit, $8 candidates
 const Q = `weft_search_query($2::text, $3::boolean)`
-const FILTERS = `p.deleted_at is null and ${visibleTo('p.id', '$1')}
+const FILTERS = `p.deleted_at is null and ${visibleTo('p', '$1')}
   and ($4::text is null or p.step_types @> array[$4::text])
   and ($5::text is null or p.tags @> array[$5::text])
   and ($6::text is null or (p.owner_team_id is null
@@ -110,7 +112,39 @@ const tier = (n: number, match: string, vector: string, normalization: number, e
  */
 const LOOSE = `regexp_replace(${Q}::text, '<[0-9-]+>', '&', 'g')::tsquery`
 
-export const SEARCH_SQL = `
+/**
+ * Tier 3 for a word the GIN index says is rare: its matches straight from the index.
+ */
+const TIER3_RARE = tier(
+  3,
+  `p.search_vector @@ ${LOOSE} and not p.title_vector @@ ${Q}`,
+  'search_vector',
+  0,
+  `r.search_vector @@ ${Q}`,
+)
+
+/**
+ * Tier 3 for a common word: walk the newest visible pipelines that pass the filters (an index
+ * scan, no big vector read) and read the big vector of those alone, stopping at the candidates
+ * needed. The fence (`offset 0`) keeps PostgreSQL from testing the big vector first, which it
+ * would, as `@@` looks cheap: it reads 1.5 kB from the TOAST table per row.
+ */
+const TIER3_COMMON = `
+  (select 3 as tier, c.id, c.updated_at, ts_rank(r.search_vector, ${Q}, 0) as rank
+   from (select v.id, v.updated_at from (
+           select p.id, p.updated_at, p.search_vector from pipelines p
+           where not p.title_vector @@ ${Q} and ${FILTERS}
+           order by p.updated_at desc offset 0) v
+         where v.search_vector @@ ${LOOSE}
+         limit $8::int) c
+   join pipelines r on r.id = c.id
+   where r.search_vector @@ ${Q}
+   order by rank desc, c.updated_at desc, c.id limit $7::int)`
+
+/** Above this many estimated matches, tier 3 takes the newest visible pipelines first. */
+export const RARE_MATCHES = 2_000
+
+const searchSql = (tier3: string) => `
   with exact as (
     select p.id, p.updated_at from pipelines p
     where weft_name_key(p.name) = weft_name_key($2::text) and p.name_vector @@ ${Q}
@@ -126,13 +160,7 @@ export const SEARCH_SQL = `
       union all
       ${tier(2, `p.title_vector @@ ${Q} and not p.name_vector @@ ${Q}`, 'title_vector', 1)}
       union all
-      ${tier(
-        3,
-        `p.search_vector @@ ${LOOSE} and not p.title_vector @@ ${Q}`,
-        'search_vector',
-        0,
-        `r.search_vector @@ ${Q}`,
-      )}
+      ${tier3}
     ) h
     -- An exact match is also a tier 1 match: room for it to come twice (deduplicated below).
     limit $7::int + (select count(*) from exact)
@@ -143,6 +171,8 @@ export const SEARCH_SQL = `
     ${effectiveRole('p.id', '$1::text')} as role
   from hits h join pipelines p on p.id = h.id
   order by h.tier, h.rank desc, p.updated_at desc, p.id`
+
+export const SEARCH_SQL = { rare: searchSql(TIER3_RARE), common: searchSql(TIER3_COMMON) }
 
 export class SqlSearchStore implements SearchStore {
   constructor(private readonly db: Db) {}
@@ -165,7 +195,17 @@ export class SqlSearchStore implements SearchStore {
       await tx.query(`set local plan_cache_mode = force_custom_plan`)
       // Parallel workers take longer to start than a search takes to run.
       await tx.query(`set local max_parallel_workers_per_gather = 0`)
-      return tx.query<HitRow>(SEARCH_SQL, params)
+      // How many pipelines hold the words, as the planner estimates it from its statistics:
+      // which tier 3 to run (see TIER3_COMMON). Planning only, nothing is read.
+      const [plan] = await tx.query<{ 'QUERY PLAN': unknown }>(
+        `explain (format json) select 1 from pipelines x
+         where x.search_vector @@ regexp_replace(weft_search_query($1::text, $2::boolean)::text,
+           '<[0-9-]+>', '&', 'g')::tsquery`,
+        [query.q, query.prefix ?? false],
+      )
+      const sql =
+        query.tier3 ?? (estimatedRows(plan?.['QUERY PLAN']) > RARE_MATCHES ? 'common' : 'rare')
+      return tx.query<HitRow>(SEARCH_SQL[sql], params)
     })
     const seen = new Set<string>()
     const hits: SearchHit[] = []
@@ -202,10 +242,19 @@ export class SqlSearchStore implements SearchStore {
     const rows = await this.db.query<{ tag: string; count: unknown }>(
       `select t.tag, count(*) as count
        from pipelines p cross join lateral unnest(p.tags) as t(tag)
-       where p.deleted_at is null and p.tags <> '{}' and ${visibleTo('p.id', '$1')}
+       where p.deleted_at is null and p.tags <> '{}' and ${visibleTo('p', '$1')}
        group by t.tag order by count(*) desc, t.tag limit $2::int`,
       [userId, limit],
     )
     return rows.map((row) => ({ tag: row.tag, count: Number(row.count) }))
   }
+}
+
+/** `Plan Rows` of an `explain (format json)` result (a JSON array, parsed or as text). */
+function estimatedRows(plan: unknown): number {
+  const parsed: unknown = typeof plan === 'string' ? JSON.parse(plan) : plan
+  const rows = (parsed as Array<{ Plan?: { 'Plan Rows'?: unknown } }> | undefined)?.[0]?.Plan?.[
+    'Plan Rows'
+  ]
+  return typeof rows === 'number' ? rows : Number.POSITIVE_INFINITY
 }

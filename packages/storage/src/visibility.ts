@@ -29,10 +29,19 @@ export function effectiveRole(pipelineExpr: string, userExpr: string): string {
 }
 
 /**
- * True when the user bound at `userParam` has a role on the pipeline whose id is `idExpr`. A
- * membership test the planner runs as a hash of the user's grants or as an index probe per row,
- * whichever is cheaper for this user (search filters with it before ranking).
+ * True when the user bound at `userParam` has a role on the pipeline row `alias` — the rule of
+ * `pipeline_grants`, branch by branch, written per row for search: the pipeline's owning team is
+ * one of the user's, or it has a `pipeline_access` row for the user, or it is shared with one of
+ * the user's teams. Under OR, PostgreSQL runs each list once as a hashed subplan (the user's
+ * teams, direct rows and team shares, all small) and tests candidates against them as it finds
+ * them, so a search can stop after the newest matches. Going through the view instead makes it
+ * collect every visible pipeline first: 100,000 for a member of a team that owns them all.
+ * `visibility.test.ts` checks that this and the view agree.
  */
-export function visibleTo(idExpr: string, userParam: string): string {
-  return `${idExpr} in (select g.pipeline_id from pipeline_grants g where g.user_id = ${userParam}::text)`
+export function visibleTo(alias: string, userParam: string): string {
+  const user = `${userParam}::text`
+  return `(${alias}.owner_team_id in (select m.team_id from team_members m where m.user_id = ${user})
+    or ${alias}.id in (select a.pipeline_id from pipeline_access a where a.user_id = ${user})
+    or ${alias}.id in (select s.pipeline_id from pipeline_team_shares s
+      join team_members m on m.team_id = s.team_id where m.user_id = ${user}))`
 }
