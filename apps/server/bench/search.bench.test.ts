@@ -165,6 +165,8 @@ async function generate(url: string): Promise<void> {
           search: p.search,
           types: JSON.stringify(p.stepTypes),
           tags: JSON.stringify(p.tags),
+          // Last edited some time in the year before.
+          at: new Date(Date.UTC(2026, 0, 1) - random() * 365 * 86_400_000).toISOString(),
         })
         const granted = new Set([owner ?? ''])
         if (owner) access.push({ p: id, u: owner, r: 'owner' })
@@ -181,14 +183,14 @@ async function generate(url: string): Promise<void> {
         }
       }
       await sql`insert into pipelines (id, owner_id, owner_team_id, name, description, epoch, yaml,
-          search, step_types, tags, updated_at)
+          search, step_types, tags, updated_at, summary_at)
         select x.id, x.owner, x.team, x.name, x.description, 'bench', x.yaml, x.search,
           array(select jsonb_array_elements_text(x.types::jsonb)),
           array(select jsonb_array_elements_text(x.tags::jsonb)),
-          now() - (random() * interval '365 days')
+          x.at::timestamptz, x.at::timestamptz
         from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb)
           as x(id text, owner text, team text, name text, description text, yaml text, search text,
-            types text, tags text)`
+            types text, tags text, at text)`
       await sql`insert into pipeline_access (pipeline_id, user_id, role)
         select x.p, x.u, x.r
         from jsonb_to_recordset(${JSON.stringify(access)}::text::jsonb) as x(p text, u text, r text)`

@@ -272,13 +272,21 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 9,
-    name: 'search: owning team in the recent index',
+    name: 'search: recency of the summary, not of every append',
     statements: [
-      // The search visibility test reads owner_team_id on every candidate (visibleTo); in the
-      // index, finding the newest visible matches stays an index-only scan.
+      // Migration 8 ordered search candidates by updated_at, which every append sets: an
+      // indexed column, so no append could be a HOT update (each wrote into every index,
+      // the GIN ones included). summary_at changes only when compaction rewrites the summary
+      // (name, description, text), which writes those indexes anyway.
+      `alter table pipelines add column summary_at timestamptz not null default now()`,
+      `update pipelines set summary_at = updated_at`,
       `drop index pipelines_recent_idx`,
-      `create index pipelines_recent_idx on pipelines (updated_at desc, id)
+      `drop index pipelines_owner_recent_idx`,
+      // The owning team is here too: the visibility test reads it on every candidate.
+      `create index pipelines_recent_idx on pipelines (summary_at desc, id)
         include (owner_id, owner_team_id, step_types, tags, name_vector, title_vector)
+        where deleted_at is null`,
+      `create index pipelines_owner_recent_idx on pipelines (owner_id, summary_at desc)
         where deleted_at is null`,
     ],
   },

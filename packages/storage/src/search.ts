@@ -10,8 +10,9 @@
  *   3. ... anywhere, step names and prompt text included (`search_vector`).
  *
  * A tier is only evaluated when the tiers above it left room in the page (UNION ALL under a
- * LIMIT stops early), and within a tier only the `CANDIDATES` most recently updated matches are
- * ranked, so a word that is in half the library costs a bounded amount of work. The small vectors
+ * LIMIT stops early), and within a tier only the `CANDIDATES` most recently changed matches are
+ * ranked (`summary_at`: creation or the last compaction, never an append, so appends stay HOT
+ * updates), so a word in half the library costs a bounded amount of work. The small vectors
  * and the filter columns are in `pipelines_recent_idx`, so finding those newest matches for a
  * common word is an index-only scan; a rarer word goes through the GIN indexes instead (the
  * planner sees the actual query: plans are custom, see `search`).
@@ -96,13 +97,13 @@ const FILTERS = `p.deleted_at is null and ${visibleTo('p', '$1')}
  * those candidates only (see tier 3).
  */
 const tier = (n: number, match: string, vector: string, normalization: number, exact = 'true') => `
-  (select ${n} as tier, c.id, c.updated_at, ts_rank(r.${vector}, ${Q}, ${normalization}) as rank
-   from (select p.id, p.updated_at from pipelines p
+  (select ${n} as tier, c.id, c.recent, ts_rank(r.${vector}, ${Q}, ${normalization}) as rank
+   from (select p.id, p.summary_at as recent from pipelines p
          where ${match} and ${FILTERS}
-         order by p.updated_at desc limit $8::int) c
+         order by p.summary_at desc limit $8::int) c
    join pipelines r on r.id = c.id
    where ${exact}
-   order by rank desc, c.updated_at desc, c.id limit $7::int)`
+   order by rank desc, c.recent desc, c.id limit $7::int)`
 
 /**
  * The query with phrase operators (`<->`, `<N>`) made plain ANDs. The GIN index answers that
@@ -130,31 +131,31 @@ const TIER3_RARE = tier(
  * would, as `@@` looks cheap: it reads 1.5 kB from the TOAST table per row.
  */
 const TIER3_COMMON = `
-  (select 3 as tier, c.id, c.updated_at, ts_rank(r.search_vector, ${Q}, 0) as rank
-   from (select v.id, v.updated_at from (
-           select p.id, p.updated_at, p.search_vector from pipelines p
+  (select 3 as tier, c.id, c.recent, ts_rank(r.search_vector, ${Q}, 0) as rank
+   from (select v.id, v.recent from (
+           select p.id, p.summary_at as recent, p.search_vector from pipelines p
            where not p.title_vector @@ ${Q} and ${FILTERS}
-           order by p.updated_at desc offset 0) v
+           order by p.summary_at desc offset 0) v
          where v.search_vector @@ ${LOOSE}
          limit $8::int) c
    join pipelines r on r.id = c.id
    where r.search_vector @@ ${Q}
-   order by rank desc, c.updated_at desc, c.id limit $7::int)`
+   order by rank desc, c.recent desc, c.id limit $7::int)`
 
 /** Above this many estimated matches, tier 3 takes the newest visible pipelines first. */
 export const RARE_MATCHES = 2_000
 
 const searchSql = (tier3: string) => `
   with exact as (
-    select p.id, p.updated_at from pipelines p
+    select p.id, p.summary_at as recent from pipelines p
     where weft_name_key(p.name) = weft_name_key($2::text) and p.name_vector @@ ${Q}
       and ${FILTERS}
-    order by p.updated_at desc limit $7::int
+    order by p.summary_at desc limit $7::int
   ),
   hits as (
     select h.* from (
-      (select 0 as tier, e.id, e.updated_at, 1::real as rank from exact e
-       order by e.updated_at desc)
+      (select 0 as tier, e.id, e.recent, 1::real as rank from exact e
+       order by e.recent desc)
       union all
       ${tier(1, `p.name_vector @@ ${Q}`, 'name_vector', 1)}
       union all
@@ -170,7 +171,7 @@ const searchSql = (tier3: string) => `
     case when h.tier = 3 then p.yaml else '' end as yaml,
     ${effectiveRole('p.id', '$1::text')} as role
   from hits h join pipelines p on p.id = h.id
-  order by h.tier, h.rank desc, p.updated_at desc, p.id`
+  order by h.tier, h.rank desc, h.recent desc, p.id`
 
 export const SEARCH_SQL = { rare: searchSql(TIER3_RARE), common: searchSql(TIER3_COMMON) }
 

@@ -544,7 +544,7 @@ export class SqlStore implements Store {
       if (num(row.snapshot_seq) !== base) return { merged: 0, headSeq }
       await tx.query(
         `update pipelines set snapshot = $2, snapshot_seq = $3, yaml = $4, name = $5,
-           description = $6, search = $7, step_types = ${STEP_TYPES_PARAM(8)}
+           description = $6, search = $7, step_types = ${STEP_TYPES_PARAM(8)}, summary_at = now()
          where id = $1`,
         [
           pipelineId,
