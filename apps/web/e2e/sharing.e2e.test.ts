@@ -121,4 +121,23 @@ describe('teams', () => {
     await expect(bobsView.getByRole('combobox').count()).resolves.toBe(0)
     await expect(bobsView.getByRole('button', { name: 'Add member' }).count()).resolves.toBe(0)
   })
+
+  it('Ada creates a pipeline in the team; Bob sees it as a viewer', async () => {
+    const page = ada.page
+    await page.goto(`${server.url}/#/`)
+    await page.getByRole('button', { name: 'New pipeline' }).click()
+    const dialog = page.getByRole('dialog')
+    await dialog.getByLabel('Name', { exact: true }).fill('team plan')
+    await dialog.getByLabel('Owner').selectOption({ label: 'Team Research' })
+    await dialog.getByRole('button', { name: 'Create' }).click()
+    await page.locator('[data-testid="editor-panes"]').waitFor({ timeout: 30_000 })
+    const teamPipeline = decodeURIComponent(page.url().split('#/p/')[1] ?? '')
+
+    await bob.page.goto(`${server.url}/#/`)
+    const bobsRow = bob.page.locator(`[data-pipeline-id="${teamPipeline}"]`)
+    await bobsRow.waitFor()
+    await expect(bobsRow.locator('[data-owner]').innerText()).resolves.toBe('Team Research')
+    await expect(bobsRow.locator('.role').innerText()).resolves.toBe('viewer')
+    await expect(bobsRow.getByRole('button', { name: 'Share team plan' }).count()).resolves.toBe(0)
+  })
 })

@@ -293,8 +293,14 @@ export const api = {
   revokeToken: (id: string) => request<unknown>('DELETE', `/api/tokens/${enc(id)}`),
   me: () => request<Me>('GET', '/api/me'),
   listPipelines: () => request<PipelineSummary[]>('GET', '/api/pipelines'),
-  createPipeline: (yaml: string) =>
-    request<{ id: string }>('POST', '/api/pipelines', yaml, 'application/yaml'),
+  /** In `team` (an id) when given: the team owns it. */
+  createPipeline: (yaml: string, team?: string) =>
+    request<{ id: string }>(
+      'POST',
+      team === undefined ? '/api/pipelines' : `/api/pipelines?team=${enc(team)}`,
+      yaml,
+      'application/yaml',
+    ),
   deletePipeline: (id: string) => request<unknown>('DELETE', `/api/pipelines/${enc(id)}`),
   getPipeline: (id: string) => request<PipelineMeta>('GET', `/api/pipelines/${enc(id)}`),
   getYaml: async (id: string): Promise<string> => {

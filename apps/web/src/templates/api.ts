@@ -55,12 +55,13 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 export const templatesApi = {
   list: () => call<TemplateInfo[]>('GET', '/api/templates'),
   /** A new pipeline owned by the caller, starting as the template's YAML (`name` replaces its name). */
-  create: (template: string, name?: string) =>
-    call<{ id: string }>(
-      'POST',
-      '/api/pipelines',
-      name === undefined ? { template } : { template, name },
-    ),
+  /** `team` (an id): the team owns the new pipeline instead of the caller. */
+  create: (template: string, name?: string, team?: string) =>
+    call<{ id: string }>('POST', '/api/pipelines', {
+      template,
+      ...(name === undefined ? {} : { name }),
+      ...(team === undefined ? {} : { team }),
+    }),
   mark: (pipelineId: string, template: boolean) =>
     call<{ id: string; template: boolean }>(
       'PUT',

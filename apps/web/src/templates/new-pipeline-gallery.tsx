@@ -5,6 +5,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { api } from '../api/client.js'
+import type { Team } from '../api/client.js'
 import { Dialog } from '../app/dialog.js'
 import { newPipelineYaml } from '../pipelines/new-pipeline.js'
 import { templatesApi, type TemplateInfo } from './api.js'
@@ -26,6 +27,15 @@ export function NewPipelineGallery({
   const [nameEdited, setNameEdited] = useState(false)
   const [error, setError] = useState<string>()
   const [busy, setBusy] = useState(false)
+  /** Teams you may create in (member or above); '' is yourself. */
+  const [teams, setTeams] = useState<readonly Team[]>([])
+  const [owner, setOwner] = useState('')
+  useEffect(() => {
+    api.listTeams().then(
+      (list) => setTeams(list.filter((t) => t.role !== 'viewer')),
+      () => undefined,
+    )
+  }, [])
   const cardRefs = useRef(new Map<string, HTMLElement>())
 
   useEffect(() => {
@@ -56,11 +66,12 @@ export function NewPipelineGallery({
     setBusy(true)
     setError(undefined)
     const trimmed = name.trim()
+    const team = owner === '' ? undefined : owner
     const made =
       card.id === BLANK.id
-        ? api.createPipeline(newPipelineYaml(name))
+        ? api.createPipeline(newPipelineYaml(name), team)
         : // Keep the template's bytes unless the name was really changed.
-          templatesApi.create(card.id, trimmed && trimmed !== card.name ? trimmed : undefined)
+          templatesApi.create(card.id, trimmed && trimmed !== card.name ? trimmed : undefined, team)
     made.then(
       ({ id }) => onCreated(id),
       (err: unknown) => {
@@ -109,6 +120,19 @@ export function NewPipelineGallery({
               onFocus={(e) => e.target.select()}
             />
           </label>
+          {teams.length ? (
+            <label className="field">
+              <span>Owner</span>
+              <select aria-label="Owner" value={owner} onChange={(e) => setOwner(e.target.value)}>
+                <option value="">You</option>
+                {teams.map((t) => (
+                  <option key={t.id} value={t.id}>
+                    Team {t.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
           <label className="field">
             <span>Start from</span>
             <input
