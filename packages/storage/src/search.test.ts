@@ -128,11 +128,19 @@ describe.each(backends)('search on $name', (backend) => {
       [`${word} -beta`, {}, [b.id]],
     ] as const) {
       for (const tier3 of ['rare', 'common'] as const) {
-        const hits = await store.search.search(owner.id, { q, limit: 10, tier3, ...extra })
-        expect(
-          hits.map((h) => h.id),
-          `${q} ${tier3}`,
-        ).toEqual(want)
+        for (const scope of ['few', 'many'] as const) {
+          const hits = await store.search.search(owner.id, {
+            q,
+            limit: 10,
+            tier3,
+            scope,
+            ...extra,
+          })
+          expect(
+            hits.map((h) => h.id),
+            `${q} ${tier3} ${scope}`,
+          ).toEqual(want)
+        }
       }
     }
   })
@@ -226,11 +234,17 @@ describe.each(backends)('search on $name', (backend) => {
     for (let i = 0; i < CANDIDATES; i++) {
       await create(yamlOf(`n${i}`, 'a', 'claude', `${word} once among other words`), searcher)
     }
-    const hits = await store.search.search(searcher.id, { q: word, limit: 5 })
-    expect(hits).toHaveLength(5)
-    expect(hits.map((h) => h.id)).not.toContain(best.id)
-    // A narrower query (a filter, another word) brings it back within the bound.
-    const narrowed = await store.search.search(searcher.id, { q: `${word} old`, limit: 5 })
-    expect(narrowed[0]!.id).toBe(best.id)
+    for (const scope of ['few', 'many'] as const) {
+      const hits = await store.search.search(searcher.id, { q: word, limit: 5, scope })
+      expect(hits, scope).toHaveLength(5)
+      expect(hits.map((h) => h.id)).not.toContain(best.id)
+      // A narrower query (a filter, another word) brings it back within the bound.
+      const narrowed = await store.search.search(searcher.id, {
+        q: `${word} old`,
+        limit: 5,
+        scope,
+      })
+      expect(narrowed[0]!.id, scope).toBe(best.id)
+    }
   }, 120_000)
 })

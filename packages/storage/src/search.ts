@@ -19,7 +19,7 @@
  */
 import type { Db } from './sql.js'
 import type { Role } from './store.js'
-import { effectiveRole, visibleTo } from './visibility.js'
+import { effectiveRole, visibleIds, visibleTo, visibleUpperBound } from './visibility.js'
 
 export interface SearchQuery {
   /** websearch syntax: words, "quoted phrases", `or`, `-excluded`. */
@@ -35,6 +35,8 @@ export interface SearchQuery {
   readonly limit: number
   /** How tier 3 finds its candidates (see TIER3_COMMON); by the planner's estimate unless set. */
   readonly tier3?: 'rare' | 'common'
+  /** How visibility is tested (see FEW_VISIBLE); by the user's visible count unless set. */
+  readonly scope?: 'few' | 'many'
 }
 
 export interface SearchHit {
@@ -84,7 +86,16 @@ interface HitRow {
 
 // $1 user, $2 query text, $3 prefix, $4 step type, $5 tag, $6 owner email, $7 limit, $8 candidates
 const Q = `weft_search_query($2::text, $3::boolean)`
-const FILTERS = `p.deleted_at is null and ${visibleTo('p', '$1')}
+/**
+ * Visibility, per scope. `many`: tested per row as candidates are found, so a scan in recency
+ * order stops early when most rows are visible. `few`: membership of the user's visible ids,
+ * collected once (`visible` below), whose size PostgreSQL then knows; under the OR of
+ * `visibleTo` it cannot tell that a user sees 8 % of the library and picks the wrong scan.
+ */
+const VISIBLE = { many: visibleTo('p', '$1'), few: `p.id in (select v.id from visible v)` }
+type Scope = keyof typeof VISIBLE
+
+const filters = (scope: Scope) => `p.deleted_at is null and ${VISIBLE[scope]}
   and ($4::text is null or p.step_types @> array[$4::text])
   and ($5::text is null or p.tags @> array[$5::text])
   and ($6::text is null or (p.owner_team_id is null
@@ -96,10 +107,17 @@ const FILTERS = `p.deleted_at is null and ${visibleTo('p', '$1')}
  * so the vector is read afterwards for the candidates alone. `exact`, when given, is checked on
  * those candidates only (see tier 3).
  */
-const tier = (n: number, match: string, vector: string, normalization: number, exact = 'true') => `
+const tier = (
+  scope: Scope,
+  n: number,
+  match: string,
+  vector: string,
+  normalization: number,
+  exact = 'true',
+) => `
   (select ${n} as tier, c.id, c.recent, ts_rank(r.${vector}, ${Q}, ${normalization}) as rank
    from (select p.id, p.summary_at as recent from pipelines p
-         where ${match} and ${FILTERS}
+         where ${match} and ${filters(scope)}
          order by p.summary_at desc limit $8::int) c
    join pipelines r on r.id = c.id
    where ${exact}
@@ -116,13 +134,15 @@ const LOOSE = `regexp_replace(${Q}::text, '<[0-9-]+>', '&', 'g')::tsquery`
 /**
  * Tier 3 for a word the GIN index says is rare: its matches straight from the index.
  */
-const TIER3_RARE = tier(
-  3,
-  `p.search_vector @@ ${LOOSE} and not p.title_vector @@ ${Q}`,
-  'search_vector',
-  0,
-  `r.search_vector @@ ${Q}`,
-)
+const TIER3_RARE = (scope: Scope) =>
+  tier(
+    scope,
+    3,
+    `p.search_vector @@ ${LOOSE} and not p.title_vector @@ ${Q}`,
+    'search_vector',
+    0,
+    `r.search_vector @@ ${Q}`,
+  )
 
 /**
  * Tier 3 for a common word: walk the newest visible pipelines that pass the filters (an index
@@ -130,11 +150,11 @@ const TIER3_RARE = tier(
  * needed. The fence (`offset 0`) keeps PostgreSQL from testing the big vector first, which it
  * would, as `@@` looks cheap: it reads 1.5 kB from the TOAST table per row.
  */
-const TIER3_COMMON = `
+const TIER3_COMMON = (scope: Scope) => `
   (select 3 as tier, c.id, c.recent, ts_rank(r.search_vector, ${Q}, 0) as rank
    from (select v.id, v.recent from (
            select p.id, p.summary_at as recent, p.search_vector from pipelines p
-           where not p.title_vector @@ ${Q} and ${FILTERS}
+           where not p.title_vector @@ ${Q} and ${filters(scope)}
            order by p.summary_at desc offset 0) v
          where v.search_vector @@ ${LOOSE}
          limit $8::int) c
@@ -145,11 +165,12 @@ const TIER3_COMMON = `
 /** Above this many estimated matches, tier 3 takes the newest visible pipelines first. */
 export const RARE_MATCHES = 2_000
 
-const searchSql = (tier3: string) => `
-  with exact as (
+const searchSql = (tier3: typeof TIER3_RARE, scope: Scope) => `
+  with ${scope === 'few' ? `visible as materialized ${visibleIds('$1')},` : ''}
+  exact as (
     select p.id, p.summary_at as recent from pipelines p
     where weft_name_key(p.name) = weft_name_key($2::text) and p.name_vector @@ ${Q}
-      and ${FILTERS}
+      and ${filters(scope)}
     order by p.summary_at desc limit $7::int
   ),
   hits as (
@@ -157,11 +178,11 @@ const searchSql = (tier3: string) => `
       (select 0 as tier, e.id, e.recent, 1::real as rank from exact e
        order by e.recent desc)
       union all
-      ${tier(1, `p.name_vector @@ ${Q}`, 'name_vector', 1)}
+      ${tier(scope, 1, `p.name_vector @@ ${Q}`, 'name_vector', 1)}
       union all
-      ${tier(2, `p.title_vector @@ ${Q} and not p.name_vector @@ ${Q}`, 'title_vector', 1)}
+      ${tier(scope, 2, `p.title_vector @@ ${Q} and not p.name_vector @@ ${Q}`, 'title_vector', 1)}
       union all
-      ${tier3}
+      ${tier3(scope)}
     ) h
     -- An exact match is also a tier 1 match: room for it to come twice (deduplicated below).
     limit $7::int + (select count(*) from exact)
@@ -173,7 +194,16 @@ const searchSql = (tier3: string) => `
   from hits h join pipelines p on p.id = h.id
   order by h.tier, h.rank desc, h.recent desc, p.id`
 
-export const SEARCH_SQL = { rare: searchSql(TIER3_RARE), common: searchSql(TIER3_COMMON) }
+export const SEARCH_SQL = {
+  rare: { few: searchSql(TIER3_RARE, 'few'), many: searchSql(TIER3_RARE, 'many') },
+  common: { few: searchSql(TIER3_COMMON, 'few'), many: searchSql(TIER3_COMMON, 'many') },
+}
+
+/**
+ * At most this many visible pipelines (an upper bound, `visibleUpperBound`): visibility is
+ * tested as membership of the user's visible ids (`few`), else per row (`many`).
+ */
+export const FEW_VISIBLE = 20_000
 
 export class SqlSearchStore implements SearchStore {
   constructor(private readonly db: Db) {}
@@ -204,9 +234,16 @@ export class SqlSearchStore implements SearchStore {
            '<[0-9-]+>', '&', 'g')::tsquery`,
         [query.q, query.prefix ?? false],
       )
-      const sql =
+      const tier3 =
         query.tier3 ?? (estimatedRows(plan?.['QUERY PLAN']) > RARE_MATCHES ? 'common' : 'rare')
-      return tx.query<HitRow>(SEARCH_SQL[sql], params)
+      let scope = query.scope
+      if (scope === undefined) {
+        const [bound] = await tx.query<{ n: unknown }>(`select ${visibleUpperBound('$1')} as n`, [
+          userId,
+        ])
+        scope = Number(bound?.n) <= FEW_VISIBLE ? 'few' : 'many'
+      }
+      return tx.query<HitRow>(SEARCH_SQL[tier3][scope], params)
     })
     const seen = new Set<string>()
     const hits: SearchHit[] = []

@@ -74,10 +74,12 @@ describe.each(backends)('search and the list agree on visibility on $name', (bac
         .map((p) => [p.id, p.role])
         .sort()
       for (const tier3 of ['rare', 'common'] as const) {
-        const found = (await store.search.search(user.id, { q: word, limit: 100, tier3 }))
-          .map((h) => [h.id, h.role])
-          .sort()
-        expect(found, user.email).toEqual(listed)
+        for (const scope of ['few', 'many'] as const) {
+          const found = (await store.search.search(user.id, { q: word, limit: 100, tier3, scope }))
+            .map((h) => [h.id, h.role])
+            .sort()
+          expect(found, `${user.email} ${tier3} ${scope}`).toEqual(listed)
+        }
       }
       const tags = await store.search.tagCounts(user.id, 1000)
       const count = tags.find((t) => t.tag === word)?.count ?? 0
