@@ -290,6 +290,17 @@ export const migrations: readonly Migration[] = [
         where deleted_at is null`,
     ],
   },
+  {
+    version: 10,
+    name: 'search: newest pipelines per owning team',
+    statements: [
+      // Search for a user who sees few pipelines walks each of their teams' pipelines in
+      // recency order (search.ts, scope few), testing the small vectors and filters in the index.
+      `create index pipelines_team_recent_idx on pipelines (owner_team_id, summary_at desc, id)
+        include (owner_id, step_types, tags, name_vector, title_vector)
+        where deleted_at is null`,
+    ],
+  },
 ]
 
 /** An arbitrary constant that names "weft schema migration" among advisory locks. */

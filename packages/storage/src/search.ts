@@ -19,7 +19,7 @@
  */
 import type { Db } from './sql.js'
 import type { Role } from './store.js'
-import { effectiveRole, visibleIds, visibleTo, visibleUpperBound } from './visibility.js'
+import { effectiveRole, visibleTo, visibleUpperBound } from './visibility.js'
 
 export interface SearchQuery {
   /** websearch syntax: words, "quoted phrases", `or`, `-excluded`. */
@@ -86,20 +86,53 @@ interface HitRow {
 
 // $1 user, $2 query text, $3 prefix, $4 step type, $5 tag, $6 owner email, $7 limit, $8 candidates
 const Q = `weft_search_query($2::text, $3::boolean)`
-/**
- * Visibility, per scope. `many`: tested per row as candidates are found, so a scan in recency
- * order stops early when most rows are visible. `few`: membership of the user's visible ids,
- * collected once (`visible` below), whose size PostgreSQL then knows; under the OR of
- * `visibleTo` it cannot tell that a user sees 8 % of the library and picks the wrong scan.
- */
-const VISIBLE = { many: visibleTo('p', '$1'), few: `p.id in (select v.id from visible v)` }
-type Scope = keyof typeof VISIBLE
+type Scope = 'few' | 'many'
 
-const filters = (scope: Scope) => `p.deleted_at is null and ${VISIBLE[scope]}
+/** Everything but visibility. */
+const OTHER_FILTERS = `p.deleted_at is null
   and ($4::text is null or p.step_types @> array[$4::text])
   and ($5::text is null or p.tags @> array[$5::text])
   and ($6::text is null or (p.owner_team_id is null
     and p.owner_id = (select u.id from users u where u.email = $6::text)))`
+const FILTERS = `${OTHER_FILTERS} and ${visibleTo('p', '$1')}`
+
+/**
+ * `(id, recent)`: the newest `$8` pipelines the user sees that pass `where` (about `p`) and the
+ * filters, newest first. `many`: one walk over every pipeline, visibility tested per row; when
+ * most rows are visible it stops early. `few`, for a user who sees a small part of the library:
+ * the same rule (`visibleTo`) branch by branch, the owning team's pipelines through
+ * `pipelines_team_recent_idx` (one walk per team the user is in) and the direct and team shares
+ * by id. Under the OR of `visibleTo` PostgreSQL cannot tell that a user sees 8 % of the library,
+ * and walked the whole library in recency order for a word only hundreds hold; per team it
+ * knows the team's size and picks that walk or the GIN index itself.
+ */
+const newest = (scope: Scope, where: string, late?: string) => {
+  // `late`: a test on the big vector, made after the fence (`offset 0`) on the rows found by
+  // `where` in recency order, so that PostgreSQL cannot test it first (see TIER3_COMMON).
+  const walk = (from: string, limit: string) =>
+    late === undefined
+      ? `select p.id, p.summary_at as recent from pipelines p
+         where ${from} and ${where} and ${OTHER_FILTERS}
+         order by p.summary_at desc ${limit}`
+      : `select v.id, v.recent from (
+           select p.id, p.summary_at as recent, p.search_vector from pipelines p
+           where ${from} and ${where} and ${OTHER_FILTERS}
+           order by p.summary_at desc offset 0) v
+         where ${late} ${limit}`
+  if (scope === 'many') return walk(visibleTo('p', '$1'), 'limit $8::int')
+  return `select b.id, b.recent from (
+      select t.id, t.recent from team_members m
+        cross join lateral (${walk('p.owner_team_id = m.team_id', 'limit $8::int')}) t
+      where m.user_id = $1::text
+      union
+      (${walk(
+        `p.id in (select a.pipeline_id from pipeline_access a where a.user_id = $1::text
+          union select s.pipeline_id from pipeline_team_shares s
+            join team_members m on m.team_id = s.team_id where m.user_id = $1::text)`,
+        '',
+      )})) b
+    order by b.recent desc limit $8::int`
+}
 
 /**
  * The newest `$8` matches of `match` that pass the filters, ranked by `vector`, best `$7`. The
@@ -116,9 +149,7 @@ const tier = (
   exact = 'true',
 ) => `
   (select ${n} as tier, c.id, c.recent, ts_rank(r.${vector}, ${Q}, ${normalization}) as rank
-   from (select p.id, p.summary_at as recent from pipelines p
-         where ${match} and ${filters(scope)}
-         order by p.summary_at desc limit $8::int) c
+   from (${newest(scope, match)}) c
    join pipelines r on r.id = c.id
    where ${exact}
    order by rank desc, c.recent desc, c.id limit $7::int)`
@@ -132,11 +163,12 @@ const tier = (
 const LOOSE = `regexp_replace(${Q}::text, '<[0-9-]+>', '&', 'g')::tsquery`
 
 /**
- * Tier 3 for a word the GIN index says is rare: its matches straight from the index.
+ * Tier 3 for a word the GIN index says is rare: its matches straight from the index (few rows
+ * whoever asks, so visibility per row in either scope).
  */
-const TIER3_RARE = (scope: Scope) =>
+const TIER3_RARE = () =>
   tier(
-    scope,
+    'many',
     3,
     `p.search_vector @@ ${LOOSE} and not p.title_vector @@ ${Q}`,
     'search_vector',
@@ -152,12 +184,7 @@ const TIER3_RARE = (scope: Scope) =>
  */
 const TIER3_COMMON = (scope: Scope) => `
   (select 3 as tier, c.id, c.recent, ts_rank(r.search_vector, ${Q}, 0) as rank
-   from (select v.id, v.recent from (
-           select p.id, p.summary_at as recent, p.search_vector from pipelines p
-           where not p.title_vector @@ ${Q} and ${filters(scope)}
-           order by p.summary_at desc offset 0) v
-         where v.search_vector @@ ${LOOSE}
-         limit $8::int) c
+   from (${newest(scope, `not p.title_vector @@ ${Q}`, `v.search_vector @@ ${LOOSE}`)}) c
    join pipelines r on r.id = c.id
    where r.search_vector @@ ${Q}
    order by rank desc, c.recent desc, c.id limit $7::int)`
@@ -165,12 +192,11 @@ const TIER3_COMMON = (scope: Scope) => `
 /** Above this many estimated matches, tier 3 takes the newest visible pipelines first. */
 export const RARE_MATCHES = 2_000
 
-const searchSql = (tier3: typeof TIER3_RARE, scope: Scope) => `
-  with ${scope === 'few' ? `visible as materialized ${visibleIds('$1')},` : ''}
-  exact as (
+const searchSql = (tier3: (scope: Scope) => string, scope: Scope) => `
+  with exact as (
     select p.id, p.summary_at as recent from pipelines p
     where weft_name_key(p.name) = weft_name_key($2::text) and p.name_vector @@ ${Q}
-      and ${filters(scope)}
+      and ${FILTERS}
     order by p.summary_at desc limit $7::int
   ),
   hits as (

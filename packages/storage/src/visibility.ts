@@ -47,24 +47,6 @@ export function visibleTo(alias: string, userParam: string): string {
 }
 
 /**
- * A derived table `(id)`: the pipelines the user bound at `userParam` has a role on, the same
- * three branches as `visibleTo` as a UNION, each read through its own index. Search uses it when
- * the user sees few pipelines (see `search.ts`): as a set PostgreSQL knows the size of, it can
- * plan "these few, then the vector test" instead of guessing what the OR of `visibleTo` keeps.
- * Deleted pipelines are in it. `visibility.test.ts` checks both scopes against the view.
- */
-export function visibleIds(userParam: string): string {
-  const user = `${userParam}::text`
-  return `(select p.id from pipelines p
-      where p.owner_team_id in (select m.team_id from team_members m where m.user_id = ${user})
-    union
-    select a.pipeline_id from pipeline_access a where a.user_id = ${user}
-    union
-    select s.pipeline_id from pipeline_team_shares s
-      join team_members m on m.team_id = s.team_id where m.user_id = ${user})`
-}
-
-/**
  * A scalar: at least as many as the pipelines the user sees (a branch overlap counts twice,
  * deleted ones count), from the indexes of the three branches without reading a pipeline row.
  */
