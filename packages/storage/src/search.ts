@@ -15,7 +15,8 @@
  * updates), so a word in half the library costs a bounded amount of work. The small vectors
  * and the filter columns are in `pipelines_recent_idx`, so finding those newest matches for a
  * common word is an index-only scan; a rarer word goes through the GIN indexes instead (the
- * planner sees the actual query: plans are custom, see `search`).
+ * planner sees the actual query: plans are custom, see `search`). A user who sees few pipelines
+ * gets those newest matches team by team instead (`newest`, scope `few`).
  */
 import type { Db } from './sql.js'
 import type { Role } from './store.js'
@@ -264,9 +265,10 @@ export class SqlSearchStore implements SearchStore {
         query.tier3 ?? (estimatedRows(plan?.['QUERY PLAN']) > RARE_MATCHES ? 'common' : 'rare')
       let scope = query.scope
       if (scope === undefined) {
-        const [bound] = await tx.query<{ n: unknown }>(`select ${visibleUpperBound('$1')} as n`, [
-          userId,
-        ])
+        const [bound] = await tx.query<{ n: unknown }>(
+          `select ${visibleUpperBound('$1', FEW_VISIBLE)} as n`,
+          [userId],
+        )
         scope = Number(bound?.n) <= FEW_VISIBLE ? 'few' : 'many'
       }
       return tx.query<HitRow>(SEARCH_SQL[tier3][scope], params)
