@@ -81,9 +81,13 @@ const result: {
 } = {}
 
 beforeAll(async () => {
-  pg = await startPostgres()
-  databaseUrl = await createDatabase(pg.url, 'weft_search_bench')
-  machine = await describeMachine(pg.url)
+  if (KEEP === undefined) {
+    pg = await startPostgres()
+    databaseUrl = await createDatabase(pg.url, 'weft_search_bench')
+  } else {
+    databaseUrl = KEEP
+  }
+  machine = await describeMachine(databaseUrl)
   server = await startServerProcess({ DATABASE_URL: databaseUrl })
   const admin = await tokenFor(server.url, ADMIN)
   store = await openStore({ databaseUrl })
@@ -92,7 +96,10 @@ beforeAll(async () => {
     ['all', PIPELINES],
   ] as const) {
     const email = `${name}@example.com`
-    const { token } = await createUser(server.url, admin, email)
+    const existing = await store.findUserByEmail(email)
+    const token = existing
+      ? await tokenFor(server.url, { email, password: `${email} password` })
+      : (await createUser(server.url, admin, email)).token
     users.push({ name, visible, token, id: (await store.findUserByEmail(email))!.id })
   }
   const started = Date.now()
@@ -110,6 +117,14 @@ afterAll(async () => {
   await pg?.stop()
 })
 
+/**
+ * `BENCH_SEARCH_DATABASE_URL`: an existing database to run in instead of a throwaway server.
+ * Empty, it is filled as usual and kept; already filled by an earlier run, generating only
+ * replays the (seeded) generator for the query words, so changes to search can be measured
+ * again in seconds on the same data. Its PostgreSQL is the caller's to start and stop.
+ */
+const KEEP = process.env.BENCH_SEARCH_DATABASE_URL || undefined
+
 /** Batched multi-row INSERTs; every value is a bind parameter (one JSON array per batch). */
 async function generate(url: string): Promise<void> {
   const generator = new SearchDataGenerator(readCorpus(CORPUS), rng(5))
@@ -119,27 +134,37 @@ async function generate(url: string): Promise<void> {
   const tagCounts = new Map<string, number>()
   const sampled = 5_000
   try {
+    const [count] = await sql<Array<{ n: number }>>`select count(*)::int as n from pipelines`
+    const write = count?.n === 0
+    if (!write && count?.n !== PIPELINES) {
+      throw new Error(`the database holds ${count?.n} pipelines, neither none nor ${PIPELINES}`)
+    }
     const others = Array.from({ length: USERS - users.length }, (_, i) => ({
       id: randomUUID(),
       email: `user${i}@example.com`,
     }))
-    await sql`insert into users (id, email, password_hash)
+    if (write) {
+      await sql`insert into users (id, email, password_hash)
       select x.id, x.email, 'bench:no-login'
       from jsonb_to_recordset(${JSON.stringify(others)}::text::jsonb) as x(id text, email text)`
-    const pick = () => others[Math.floor(random() * others.length)]!.id
-    const teams = Array.from({ length: TEAMS }, (_, i) => ({ id: `team_${i}`, name: `Team ${i}` }))
-    const members = teams.flatMap((team, i) => [
-      { t: team.id, u: all.id, r: 'member' },
-      ...(i === 0 ? [{ t: team.id, u: share.id, r: 'member' }] : []),
-      // Everyone else is in one team.
-      ...others
-        .filter((_, k) => k % TEAMS === i)
-        .map((o) => ({ t: team.id, u: o.id, r: 'member' })),
-    ])
-    await sql`insert into teams (id, name) select x.id, x.name
+      const teams = Array.from({ length: TEAMS }, (_, i) => ({
+        id: `team_${i}`,
+        name: `Team ${i}`,
+      }))
+      const members = teams.flatMap((team, i) => [
+        { t: team.id, u: all.id, r: 'member' },
+        ...(i === 0 ? [{ t: team.id, u: share.id, r: 'member' }] : []),
+        // Everyone else is in one team.
+        ...others
+          .filter((_, k) => k % TEAMS === i)
+          .map((o) => ({ t: team.id, u: o.id, r: 'member' })),
+      ])
+      await sql`insert into teams (id, name) select x.id, x.name
       from jsonb_to_recordset(${JSON.stringify(teams)}::text::jsonb) as x(id text, name text)`
-    await sql`insert into team_members (team_id, user_id, role) select x.t, x.u, x.r
+      await sql`insert into team_members (team_id, user_id, role) select x.t, x.u, x.r
       from jsonb_to_recordset(${JSON.stringify(members)}::text::jsonb) as x(t text, u text, r text)`
+    }
+    const pick = () => others[Math.floor(random() * others.length)]!.id
     for (let start = 0; start < PIPELINES; start += BATCH) {
       const rows = []
       const access = []
@@ -182,6 +207,7 @@ async function generate(url: string): Promise<void> {
           access.push({ p: id, u: other, r: random() < 0.5 ? 'editor' : 'viewer' })
         }
       }
+      if (!write) continue
       await sql`insert into pipelines (id, owner_id, owner_team_id, name, description, epoch, yaml,
           search, step_types, tags, updated_at, summary_at)
         select x.id, x.owner, x.team, x.name, x.description, 'bench', x.yaml, x.search,
@@ -196,7 +222,7 @@ async function generate(url: string): Promise<void> {
         from jsonb_to_recordset(${JSON.stringify(access)}::text::jsonb) as x(p text, u text, r text)`
     }
     // As autovacuum would soon after: statistics, and the visibility map index-only scans use.
-    await sql`vacuum analyze`
+    if (write) await sql`vacuum analyze`
   } finally {
     await sql.end({ timeout: 5 })
   }

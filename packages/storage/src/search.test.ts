@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { renderDocument, renderPipeline } from './testing/docs.js'
 import { backends } from './testing/stores.js'
-import { CANDIDATES } from './search.js'
+import { CANDIDATES, tier3Route } from './search.js'
 import type { Store, User } from './store.js'
 
 const yamlOf = (name: string, stepName: string, type: string, prompt: string) =>
@@ -247,4 +247,26 @@ describe.each(backends)('search on $name', (backend) => {
       expect(narrowed[0]!.id, scope).toBe(best.id)
     }
   }, 120_000)
+})
+
+describe('tier3Route', () => {
+  // The benchmark's library (decision 0011): 100,000 pipelines, one user in one team of 8,000.
+  it('reads the index for words in a few percent of pipelines, even for a user who sees few', () => {
+    // 4 % of the library: a walk would pass every one of the user's 8,000 pipelines.
+    expect(tier3Route(4_400, 8_000, 100_000)).toBe('rare')
+    expect(tier3Route(4_400, 100_000, 100_000)).toBe('rare')
+    expect(tier3Route(0, 8_000, 100_000)).toBe('rare')
+  })
+
+  it('walks the newest pipelines for a word in a large part of the library', () => {
+    // 25 %: 800 walked rows find 200 matches; the index would read 25,000.
+    expect(tier3Route(25_000, 8_000, 100_000)).toBe('common')
+    expect(tier3Route(90_000, 100_000, 100_000)).toBe('common')
+  })
+
+  it('reads the index when the user sees fewer pipelines than it has matches to read', () => {
+    expect(tier3Route(25_000, 50, 100_000)).toBe('common')
+    expect(tier3Route(150, 50, 100_000)).toBe('rare')
+    expect(tier3Route(250, 50, 100_000)).toBe('common')
+  })
 })

@@ -164,18 +164,24 @@ const tier = (
 const LOOSE = `regexp_replace(${Q}::text, '<[0-9-]+>', '&', 'g')::tsquery`
 
 /**
- * Tier 3 for a word the GIN index says is rare: its matches straight from the index (few rows
- * whoever asks, so visibility per row in either scope).
+ * Tier 3 when the GIN index has few matches of the words compared with the rows a walk would
+ * read (see `tier3Route`): every match straight from the index, then visibility per row, then
+ * the newest. The fence (`offset 0`) makes PostgreSQL collect the matches first: under the
+ * `order by ... limit` it walked `pipelines_recent_idx` instead, testing the big vector on
+ * every row it passed, and for a user who sees 8 % of the library it passed all 100,000 rows
+ * (770 ms for a word in 4 % of pipelines) before it had 200 visible matches.
  */
-const TIER3_RARE = () =>
-  tier(
-    'many',
-    3,
-    `p.search_vector @@ ${LOOSE} and not p.title_vector @@ ${Q}`,
-    'search_vector',
-    0,
-    `r.search_vector @@ ${Q}`,
-  )
+const TIER3_RARE = () => `
+  (select 3 as tier, c.id, c.recent, ts_rank(r.search_vector, ${Q}, 0) as rank
+   from (select m.id, m.recent from (
+       select p.id, p.summary_at as recent, p.owner_team_id from pipelines p
+       where p.search_vector @@ ${LOOSE} and not p.title_vector @@ ${Q} and ${OTHER_FILTERS}
+       offset 0) m
+     where ${visibleTo('m', '$1')}
+     order by m.recent desc limit $8::int) c
+   join pipelines r on r.id = c.id
+   where r.search_vector @@ ${Q}
+   order by rank desc, c.recent desc, c.id limit $7::int)`
 
 /**
  * Tier 3 for a common word: walk the newest visible pipelines that pass the filters (an index
@@ -190,8 +196,25 @@ const TIER3_COMMON = (scope: Scope) => `
    where r.search_vector @@ ${Q}
    order by rank desc, c.recent desc, c.id limit $7::int)`
 
-/** Above this many estimated matches, tier 3 takes the newest visible pipelines first. */
-export const RARE_MATCHES = 2_000
+/**
+ * About how many buffers a walked row costs against a row found through the GIN index: the walk
+ * reads each row's out-of-line vector (about 4 buffers in the benchmark), the index route one
+ * heap row, mostly on pages it reads anyway.
+ */
+export const WALK_ROW_COST = 4
+
+/**
+ * Which tier 3 to run: `rare` reads every match of the words (`matches`, the planner's estimate)
+ * once, `common` walks the newest visible pipelines until it has `CANDIDATES` matches, which at
+ * the library's rate of matches is `CANDIDATES * total / matches` rows, and at most the
+ * `visible` ones. The cheaper by `WALK_ROW_COST` wins. At 100,000 pipelines the line falls near
+ * 9,000 matches whoever asks; a fixed line at 2,000 sent words in 2-9 % of pipelines down the
+ * walk, which read a one-team user's whole team (8,000 rows, 30,000 buffers).
+ */
+export function tier3Route(matches: number, visible: number, total: number): 'rare' | 'common' {
+  const walked = Math.min(visible, (CANDIDATES * total) / Math.max(matches, 1))
+  return matches <= WALK_ROW_COST * walked ? 'rare' : 'common'
+}
 
 const searchSql = (tier3: (scope: Scope) => string, scope: Scope) => `
   with exact as (
@@ -232,8 +255,18 @@ export const SEARCH_SQL = {
  */
 export const FEW_VISIBLE = 20_000
 
+/** How long a user's visible count is reused (it only picks a plan; results are the same). */
+export const VISIBLE_COUNT_TTL_MS = 60_000
+const MAX_CACHED_COUNTS = 10_000
+
 export class SqlSearchStore implements SearchStore {
-  constructor(private readonly db: Db) {}
+  /** userId → the user's visible count (`visibleUpperBound`) and when it was read. */
+  readonly #visible = new Map<string, { count: number; at: number }>()
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async search(userId: string, query: SearchQuery): Promise<SearchHit[]> {
     const params = [
@@ -246,31 +279,38 @@ export class SqlSearchStore implements SearchStore {
       query.limit,
       CANDIDATES,
     ]
-    // A prepared statement would soon get a generic plan, made without knowing the words: the
-    // same plan for a word in half the library and for a word in three pipelines. The right plan
-    // differs (an index-ordered scan that stops early, or the GIN index), so plan each search.
     const rows = await this.db.transaction(async (tx) => {
-      await tx.query(`set local plan_cache_mode = force_custom_plan`)
-      // Parallel workers take longer to start than a search takes to run.
-      await tx.query(`set local max_parallel_workers_per_gather = 0`)
+      const cached = this.#visible.get(userId)
+      const fresh = cached !== undefined && this.now() - cached.at < VISIBLE_COUNT_TTL_MS
+      // One round trip: the settings, the size of the library (for tier3Route) and, unless
+      // known, how many pipelines the user sees (capped; counting takes 2-10 ms).
+      // A prepared statement would soon get a generic plan, made without knowing the words: the
+      // same plan for a word in half the library and for a word in three pipelines. The right
+      // plan differs (an index-ordered scan that stops early, or the GIN index), so plan each
+      // search. Parallel workers take longer to start than a search takes to run.
+      const [setup] = await tx.query<{ total: unknown; visible: unknown }>(
+        `select set_config('plan_cache_mode', 'force_custom_plan', true),
+          set_config('max_parallel_workers_per_gather', '0', true),
+          (select c.reltuples from pg_class c where c.oid = 'pipelines'::regclass) as total,
+          ${fresh ? 'null::bigint' : visibleUpperBound('$1', FEW_VISIBLE)} as visible`,
+        fresh ? [] : [userId],
+      )
+      if (!fresh) this.#remember(userId, Number(setup?.visible))
+      const visible = fresh ? cached.count : Number(setup?.visible)
       // How many pipelines hold the words, as the planner estimates it from its statistics:
-      // which tier 3 to run (see TIER3_COMMON). Planning only, nothing is read.
+      // which tier 3 to run (tier3Route). Planning only, nothing is read.
       const [plan] = await tx.query<{ 'QUERY PLAN': unknown }>(
         `explain (format json) select 1 from pipelines x
          where x.search_vector @@ regexp_replace(weft_search_query($1::text, $2::boolean)::text,
            '<[0-9-]+>', '&', 'g')::tsquery`,
         [query.q, query.prefix ?? false],
       )
+      const scope = query.scope ?? (visible <= FEW_VISIBLE ? 'few' : 'many')
+      // Never analysed (reltuples -1), or a bound over the cap: the larger is the better guess.
+      const total = Math.max(Number(setup?.total), visible)
       const tier3 =
-        query.tier3 ?? (estimatedRows(plan?.['QUERY PLAN']) > RARE_MATCHES ? 'common' : 'rare')
-      let scope = query.scope
-      if (scope === undefined) {
-        const [bound] = await tx.query<{ n: unknown }>(
-          `select ${visibleUpperBound('$1', FEW_VISIBLE)} as n`,
-          [userId],
-        )
-        scope = Number(bound?.n) <= FEW_VISIBLE ? 'few' : 'many'
-      }
+        query.tier3 ??
+        tier3Route(estimatedRows(plan?.['QUERY PLAN']), scope === 'few' ? visible : total, total)
       return tx.query<HitRow>(SEARCH_SQL[tier3][scope], params)
     })
     const seen = new Set<string>()
@@ -292,6 +332,11 @@ export class SqlSearchStore implements SearchStore {
       })
     }
     return hits
+  }
+
+  #remember(userId: string, count: number): void {
+    if (this.#visible.size >= MAX_CACHED_COUNTS) this.#visible.clear()
+    this.#visible.set(userId, { count, at: this.now() })
   }
 
   async setTags(pipelineId: string, tags: readonly string[]): Promise<boolean> {

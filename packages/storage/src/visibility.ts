@@ -48,17 +48,17 @@ export function visibleTo(alias: string, userParam: string): string {
 
 /**
  * A scalar: the pipelines the user sees, counted from the indexes of the three branches without
- * reading a pipeline row, and at most a little over `cap` per branch (counting a member of every
- * team would walk the whole library). At least the true number up to `cap`: a branch overlap
- * counts twice, deleted pipelines count.
+ * reading a pipeline row, and at most `cap + 1` (the count stops there: counting a member of
+ * every team would walk the whole library). At least the true number up to `cap`: a branch
+ * overlap counts twice, deleted pipelines count.
  */
 export function visibleUpperBound(userParam: string, cap: number): string {
   const user = `${userParam}::text`
-  const limit = `limit ${Math.floor(cap) + 1}`
-  return `((select count(*) from (select 1 from pipelines p
+  return `(select count(*) from (
+      select 1 from pipelines p
       where p.owner_team_id in (select m.team_id from team_members m where m.user_id = ${user})
-      ${limit}) x)
-    + (select count(*) from (select 1 from pipeline_access a where a.user_id = ${user} ${limit}) x)
-    + (select count(*) from (select 1 from pipeline_team_shares s
-      join team_members m on m.team_id = s.team_id where m.user_id = ${user} ${limit}) x))`
+      union all select 1 from pipeline_access a where a.user_id = ${user}
+      union all select 1 from pipeline_team_shares s
+        join team_members m on m.team_id = s.team_id where m.user_id = ${user}
+      limit ${Math.floor(cap) + 1}) x)`
 }
