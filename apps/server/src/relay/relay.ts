@@ -897,14 +897,15 @@ export class Relay {
   }
 
   /**
-   * Group commit, pipelined: everything queued goes out as one append (one transaction, one
-   * fsync), and while up to `commitsInFlight` appends are in flight the next items pile up for
-   * the next one. With one append in flight at a time, an update arriving just after a send
-   * waited for that whole round trip and then its own; on a busy machine, where each round trip
-   * includes waiting for the CPU, that wait was most of the ack's latency (bench/). Appends to one
-   * pipeline still commit one after the other (each takes the pipeline's row lock), and batches
-   * are settled and acked strictly in the order they were sent, so an ack never covers a batch
-   * that has not committed.
+   * Group commit: everything queued goes out as one append (one transaction, one fsync). A
+   * pipeline has at most one append in flight: its updates that arrive meanwhile wait and go out
+   * together, merged, in the next one. Two appends to one pipeline cannot commit together anyway
+   * (the second waits in PostgreSQL for the first's row lock, then commits on its own), and
+   * sending the second early split the waiting updates over one commit each: with two in flight,
+   * an update could wait for two commits before its own (decision 0012). Other pipelines' updates
+   * are not held up: up to `commitsInFlight` appends (for different pipelines) are in flight at
+   * once. Batches are settled and acked strictly in the order they were sent, so an ack never
+   * covers a batch that has not committed.
    */
   private pump(): void {
     while (
@@ -913,16 +914,22 @@ export class Relay {
       !this.retrying &&
       !this.stopped
     ) {
+      // Every item of a pipeline with a batch in flight waits, markers too: the batch's state
+      // vector below must not cover updates that are still queued.
+      const busy = new Set<DocState>()
+      for (const f of this.inflight) for (const doc of f.durable.keys()) busy.add(doc)
       const batch: CommitItem[] = []
+      const waiting: CommitItem[] = []
       for (const item of this.queue) {
         if (item.doc.phase === 'gone') this.settle(item, new RelayError('NOT_FOUND', 'gone'))
+        else if (busy.has(item.doc)) waiting.push(item)
         else batch.push(item)
       }
-      this.queue = []
+      this.queue = waiting
       if (batch.length === 0) break
-      // Everything applied so far is in this batch, in a batch before it, or durable already;
-      // batches are settled in order, so these state vectors are what this batch's commit (and
-      // those before it) make durable.
+      // Everything applied so far to these pipelines is in this batch, in a batch before it, or
+      // durable already; batches are settled in order, so these state vectors are what this
+      // batch's commit (and those before it) make durable.
       const durable = new Map<DocState, Uint8Array>()
       const updates = new Map<DocState, Uint8Array[]>()
       for (const item of batch) {

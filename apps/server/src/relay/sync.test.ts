@@ -202,35 +202,71 @@ describe('durable acks', () => {
     for (const c of clients) c.destroy()
   })
 
-  it('sends the next group commit while one is in flight, and acks them in order', async () => {
+  it('updates that arrive while a commit of their pipeline is in flight go out in one commit', async () => {
     const { id } = await server.pipeline()
     const { token } = await server.user('editor')
-    const writer = connect(server, id, token, { acks: true })
-    await writer.synced()
-    await waitFor(() => writer.saved(), 'handshake ack')
+    const writers = Array.from({ length: 3 }, () => connect(server, id, token, { acks: true }))
+    await Promise.all(writers.map((w) => w.synced()))
+    await waitFor(() => writers.every((w) => w.saved()), 'handshake acks')
+    const calls = watched.appendCalls
+    const committed = watched.committed.length
+    const release = watched.hold('appendUpdates')
+    writers[0]!.doc.getText('source').insert(0, '<first>')
+    await waitFor(() => watched.appendCalls === calls + 1, 'first append sent')
+    for (let round = 0; round < 3; round++) {
+      writers.forEach((w, i) => w.doc.getText('source').insert(0, `<${i}.${round}>`))
+    }
+    const marks = ['<first>', ...writers.flatMap((_, i) => [0, 1, 2].map((r) => `<${i}.${r}>`))]
+    await waitFor(
+      () => writers.every((w) => marks.every((m) => sourceOf(w.doc).includes(m))),
+      'fan-out of every edit while the commit is held',
+    )
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    // Nothing else is sent while the pipeline's commit is in flight: a second append would only
+    // wait in PostgreSQL for the first one's row lock, holding a share of the updates.
+    expect(watched.appendCalls).toBe(calls + 1)
+    expect(writers.some((w) => w.saved())).toBe(false)
+    release()
+    await waitFor(() => writers.every((w) => w.saved()), 'all saved')
+    // The nine updates that waited went out in one append, merged into one row.
+    expect(watched.appendCalls).toBe(calls + 2)
+    expect(watched.committed.length).toBe(committed + 2)
+    const stored = sourceOf(await storedDoc(real, id))
+    for (const m of marks) expect(count(stored, m)).toBe(1)
+    for (const w of writers) w.destroy()
+  })
+
+  it("sends another pipeline's commit while one is in flight, and acks them in order", async () => {
+    const [x, y] = [await server.pipeline(), await server.pipeline()]
+    const { token } = await server.user('editor')
+    const writerX = connect(server, x.id, token, { acks: true })
+    const writerY = connect(server, y.id, token, { acks: true })
+    await Promise.all([writerX.synced(), writerY.synced()])
+    await waitFor(() => writerX.saved() && writerY.saved(), 'handshake acks')
     const calls = watched.appendCalls
     const release = watched.hold('appendUpdates')
     watched.failNext('appendUpdates', 1)
-    writer.doc.getText('source').insert(0, '# first\n')
+    writerX.doc.getText('source').insert(0, '# first\n')
     await waitFor(() => watched.appendCalls === calls + 1, 'first append sent')
-    writer.doc.getText('source').insert(0, '# second\n')
-    // The second batch does not wait for the first one's round trip.
+    writerY.doc.getText('source').insert(0, '# second\n')
+    // The second batch (another pipeline) does not wait for the first one's round trip.
     await waitFor(() => watched.appendCalls === calls + 2, 'second append sent meanwhile')
-    // The first fails and the second commits; the retry is held, so nothing may be acked: the
-    // second batch's ack would cover the first's update, which is not stored.
+    // The first fails and the second commits; the retry is held, so nothing may be acked: acks
+    // go out in the order the batches were sent.
     const committed = watched.committed.length
     release()
     const releaseRetry = watched.hold('appendUpdates')
     await waitFor(() => watched.committed.length > committed, 'second batch committed')
     await waitFor(() => watched.appendCalls >= calls + 3, 'retry sent')
     await new Promise((resolve) => setTimeout(resolve, 100))
-    expect(writer.saved()).toBe(false)
+    expect(writerX.saved()).toBe(false)
+    expect(writerY.saved()).toBe(false)
     releaseRetry()
-    await waitFor(() => writer.saved(), 'ack after the retry')
-    const stored = sourceOf(await storedDoc(real, id))
-    expect(count(stored, '# first')).toBe(1)
-    expect(count(stored, '# second')).toBe(1)
-    writer.destroy()
+    await waitFor(() => writerX.saved() && writerY.saved(), 'acks after the retry')
+    expect(count(sourceOf(await storedDoc(real, x.id)), '# first')).toBe(1)
+    expect(count(sourceOf(await storedDoc(real, y.id)), '# second')).toBe(1)
+    writerX.destroy()
+    writerY.destroy()
   })
 
   it("does not read its own rows back when a commit's notification beats its reply", async () => {

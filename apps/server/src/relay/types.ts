@@ -67,7 +67,10 @@ export interface RelayLimits {
   compactIdleMs: number
   /** Unpersisted bytes across all documents; past this, writers are closed with 4503. */
   commitQueueBytes: number
-  /** Appends (group commits) sent to the store at once; the next batch forms behind them. */
+  /**
+   * Appends (group commits) sent to the store at once, each for different pipelines: a pipeline
+   * has at most one in flight, and its next batch forms behind it (decision 0012).
+   */
   commitsInFlight: number
   /** Store retry backoff. */
   retryBaseMs: number
