@@ -6,5 +6,9 @@ export default defineConfig({
     globalSetup: ['@weft/storage/testing/global-setup'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // Real servers, databases and browsers on a shared machine: retry a failed test once, and name
+    // every retried test with its first error at the end of the run (decision 0015).
+    retry: 1,
+    reporters: ['default', '../../scripts/vitest-retry-report.mjs'],
   },
 })

@@ -120,7 +120,7 @@ describe('weft login, pull and push against the real server', () => {
     await ok(m.weft('logout'))
     expect(existsSync(m.config)).toBe(false)
     const after = await m.weft('pull', id)
-    expect(after.status).toBe(2)
+    expect(after.status, after.stderr).toBe(2)
     expect(after.stderr).toBe(
       "weft: CLI_NOT_LOGGED_IN not logged in: run 'weft login --server URL' first (or set WEFT_SERVER and WEFT_TOKEN)\n",
     )
@@ -170,7 +170,7 @@ describe('weft login, pull and push against the real server', () => {
     const id = (await ok(m.weft('push', 'p.yaml'))).stdout.trim()
     m.write('broken.yaml', 'workflow:\n  name: broken\n  steps: [unclosed\n')
     const r = await m.weft('push', 'broken.yaml', '--id', id)
-    expect(r.status).toBe(1)
+    expect(r.status, r.stderr).toBe(1)
     const lines = r.stderr.trimEnd().split('\n')
     expect(lines[0]).toMatch(/^broken\.yaml:\d+:\d+: error YAML_[A-Z_]+ \S/)
     expect(lines.at(-1)).toMatch(
@@ -180,7 +180,7 @@ describe('weft login, pull and push against the real server', () => {
 
     m.write('nopipe.yaml', 'name: no workflow here\n')
     const created = await m.weft('push', 'nopipe.yaml')
-    expect(created.status).toBe(1)
+    expect(created.status, created.stderr).toBe(1)
     expect(created.stderr).toMatch(/^nopipe\.yaml:1:1: error LOADER_MISSING_WORKFLOW /)
     expect(created.stdout).toBe('')
   })
@@ -193,17 +193,17 @@ describe('weft login, pull and push against the real server', () => {
 
     writeFileSync(m.config, JSON.stringify({ server: server.url, token: 'wft_revoked0000' }))
     const stored = await m.weft('pull', id)
-    expect(stored.status).toBe(1)
+    expect(stored.status, stored.stderr).toBe(1)
     expect(stored.stderr).toBe(
       `weft: CLI_UNAUTHORIZED ${server.url} refused your token (revoked or expired): run 'weft login --server ${server.url}' again\n`,
     )
     const env = await m.weftEnv({ WEFT_SERVER: server.url, WEFT_TOKEN: 'garbage' }, 'pull', id)
-    expect(env.status).toBe(1)
+    expect(env.status, env.stderr).toBe(1)
     expect(env.stderr).toMatch(/^weft: CLI_UNAUTHORIZED WEFT_TOKEN was refused by /)
 
     await ok(m.login(ADMIN))
     const missing = await m.weft('pull', 'no-such-id')
-    expect(missing.status).toBe(1)
+    expect(missing.status, missing.stderr).toBe(1)
     expect(missing.stderr).toBe(
       `weft: CLI_PIPELINE_NOT_FOUND no pipeline no-such-id on ${server.url}, or you have no access to it\n`,
     )
@@ -214,7 +214,7 @@ describe('weft login, pull and push against the real server', () => {
     await ok(viewer.login(carol))
     await ok(viewer.weft('pull', id, '-o', 'p.yaml'))
     const denied = await viewer.weft('push', 'p.yaml', '--id', id)
-    expect(denied.status).toBe(1)
+    expect(denied.status, denied.stderr).toBe(1)
     expect(denied.stderr).toMatch(
       /^weft: CLI_FORBIDDEN your role does not allow this on pipeline \S+: .*viewer/,
     )
@@ -229,7 +229,7 @@ describe('weft login, pull and push against the real server', () => {
     const url = `http://127.0.0.1:${port}`
     const m = machine()
     const r = await m.weftEnv({ WEFT_SERVER: url, WEFT_TOKEN: 'x' }, 'pull', 'abc')
-    expect(r.status).toBe(2)
+    expect(r.status, r.stderr).toBe(2)
     expect(r.stderr).toBe(
       `weft: CLI_SERVER_UNREACHABLE cannot reach the Weft server at ${url} (ECONNREFUSED)\n`,
     )

@@ -61,8 +61,10 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
         const line = buffer.slice(0, nl)
         buffer = buffer.slice(nl + 1)
         try {
-          const entry = JSON.parse(line) as { msg?: unknown; port?: unknown }
+          const entry = JSON.parse(line) as { msg?: unknown; port?: unknown; level?: unknown }
           if (entry.msg === 'listening' && typeof entry.port === 'number') resolve(entry.port)
+          // A test that sees a 5xx then has the server's reason beside it in the log.
+          if (entry.level === 'error') process.stderr.write(`[weft-server] ${line}\n`)
         } catch {
           // not a log line
         }

@@ -12,5 +12,9 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 180_000,
+    // Real servers, databases and browsers on a shared machine: retry a failed test once, and name
+    // every retried test with its first error at the end of the run (decision 0015).
+    retry: 1,
+    reporters: ['default', '../../scripts/vitest-retry-report.mjs'],
   },
 })

@@ -65,11 +65,13 @@ export async function startServer(
       createInterface({ input: proc.stdout! }).on('line', (line) => {
         log.push(line)
         try {
-          const entry = JSON.parse(line) as { msg?: string; port?: number }
+          const entry = JSON.parse(line) as { msg?: string; port?: number; level?: string }
           if (entry.msg === 'listening' && typeof entry.port === 'number') {
             clearTimeout(timer)
             resolve(entry.port)
           }
+          // A browser test that fails on a 5xx then has the server's reason in the log.
+          if (entry.level === 'error') process.stderr.write(`[weft-server] ${line}\n`)
         } catch {
           // not a JSON line
         }
