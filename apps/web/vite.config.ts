@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'vite'
-import type { Plugin } from 'vite'
+import type { IndexHtmlTransformContext, Plugin } from 'vite'
 
 // The built app is plain static files; @weft/server serves them (WEFT_WEB_DIR) next to the API,
 // so the app talks to its own origin and the session cookie needs no CORS.
 export default defineConfig({
-  plugins: [react(), serviceWorker()],
+  plugins: [react(), preloadApp(), serviceWorker()],
   resolve: { conditions: ['source'] },
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
   server: {
@@ -39,6 +39,49 @@ function serviceWorker(): Plugin {
         .replace('self.__WEFT_PRECACHE__', JSON.stringify(precache))
         .replace('__WEFT_VERSION__', version)
       this.emitFile({ type: 'asset', fileName: 'sw.js', source })
+    },
+  }
+}
+
+/**
+ * Adds `<link rel="modulepreload">` for the app chunk (boot.tsx) and the chunks it imports, and a
+ * preload of its CSS, to index.html. main.tsx imports boot.tsx only after it has run, so without
+ * these the browser starts fetching and parsing the largest chunk a round trip late
+ * (docs/decisions/0013-web-startup-code.md).
+ */
+function preloadApp(): Plugin {
+  return {
+    name: 'weft-preload-app',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html: string, ctx: IndexHtmlTransformContext) {
+        const bundle = ctx.bundle
+        if (!bundle) return html
+        const chunks = Object.values(bundle).flatMap((c) => (c.type === 'chunk' ? [c] : []))
+        const boot = chunks.find((c) => c.facadeModuleId?.endsWith('/src/boot.tsx'))
+        if (!boot) throw new Error('weft-preload-app: no chunk for src/boot.tsx')
+        const entry = chunks.find((c) => c.isEntry)
+        const already = new Set([entry?.fileName, ...(entry?.imports ?? [])])
+        const scripts: string[] = []
+        const styles = new Set<string>()
+        const linked = new Set(entry?.viteMetadata?.importedCss ?? [])
+        const visit = (fileName: string) => {
+          const chunk = chunks.find((c) => c.fileName === fileName)
+          if (!chunk || scripts.includes(fileName)) return
+          if (!already.has(fileName)) scripts.push(fileName)
+          for (const css of chunk.viteMetadata?.importedCss ?? []) styles.add(css)
+          chunk.imports.forEach(visit)
+        }
+        visit(boot.fileName)
+        const links = [
+          ...scripts.map((f) => `<link rel="modulepreload" crossorigin href="/${f}">`),
+          ...[...styles]
+            .filter((f) => !linked.has(f))
+            .map((f) => `<link rel="preload" as="style" crossorigin href="/${f}">`),
+        ]
+        return html.replace('</head>', `  ${links.join('\n    ')}\n  </head>`)
+      },
     },
   }
 }

@@ -21,7 +21,7 @@
  * Prints the tables and writes bench/results/web.json. When a goal is missed it records a CPU
  * profile (CDP Profiler) of that scenario and prints its top self-time entries, mapped to the
  * app's sources through the build's source maps. Knobs: BENCH_RUNS (opens per size and kind),
- * BENCH_EDITS, BENCH_DRAG_SECONDS.
+ * BENCH_EDITS, BENCH_DRAG_SECONDS, BENCH_WEB_DIR (serve another build of the app).
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
@@ -32,6 +32,8 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { admin, startServer } from '../e2e/harness/server.js'
 import type { TestServer } from '../e2e/harness/server.js'
 import { generatePipeline } from './generate.js'
+import { afterFirstOpen, measureOpen, openContext, openStats } from './open.js'
+import type { Open } from './open.js'
 import {
   describeMachine,
   firstPage,
@@ -67,7 +69,9 @@ const results: Record<string, unknown> = { date: new Date().toISOString(), machi
 const profiles: Record<string, ProfileSummary> = {}
 
 beforeAll(async () => {
-  server = await startServer()
+  // BENCH_WEB_DIR: another build of the app (`vite build --outDir <dir>`), to compare two builds.
+  const web = process.env.BENCH_WEB_DIR
+  server = await startServer(web ? { env: { WEFT_WEB_DIR: web } } : {})
   api = await TokenClient.signIn(server.url, admin.email, admin.password)
   await api.createUser(bob.email, bob.password)
   for (const steps of [100, 1000]) {
@@ -141,172 +145,15 @@ const pipelineUrl = (steps: number) => `${server.url}/#/p/${ids.get(steps)}`
 
 // --- 1. time to interactive ------------------------------------------------------------------
 
-/**
- * In every document: when the first step's node enters the DOM, when the frame that shows it has
- * been painted (then its centre is pushed to the harness through the `__benchNodePainted`
- * binding, see `openContext`), and when it shows selected.
- */
-const openProbe = () => {
-  const marks: {
-    nodes?: number
-    painted?: number
-    nodeCount?: number
-    pointerdown?: number
-    selected?: number
-    panes?: number
-  } = {}
-  ;(window as unknown as { __bench: typeof marks }).__bench = marks
-  const find = () => document.querySelector('[data-testid="step-node-step_0000"]')
-  const watchSelected = (el: Element) => {
-    const check = () => {
-      if (marks.selected === undefined && el.getAttribute('data-selected') === 'true') {
-        marks.selected = performance.now()
-        selected.disconnect()
-      }
-    }
-    const selected = new MutationObserver(check)
-    selected.observe(el, { attributes: true, attributeFilter: ['data-selected'] })
-    check()
-  }
-  // After the next frame is produced (a task after requestAnimationFrame), the node is on screen.
-  const whenPainted = (el: Element) =>
-    requestAnimationFrame(() =>
-      setTimeout(() => {
-        marks.painted = performance.now()
-        const r = el.getBoundingClientRect()
-        const push = (window as unknown as { __benchNodePainted?: (p: unknown) => void })
-          .__benchNodePainted
-        push?.({ x: r.x + r.width / 2, y: r.y + r.height / 2 })
-      }, 0),
-    )
-  const nodes = new MutationObserver(() => {
-    if (marks.panes === undefined && document.querySelector('[data-testid="editor-panes"]'))
-      marks.panes = performance.now()
-    const el = find()
-    if (!el) return
-    marks.nodes = performance.now()
-    marks.nodeCount = document.querySelectorAll('[data-testid^="step-node-"]').length
-    nodes.disconnect()
-    watchSelected(el)
-    whenPainted(el)
-  })
-  const start = () => nodes.observe(document.body, { childList: true, subtree: true })
-  if (document.body) start()
-  else document.addEventListener('DOMContentLoaded', start)
-  addEventListener('pointerdown', (e) => (marks.pointerdown ??= e.timeStamp), { capture: true })
-}
-
-/** Where each page's probe pushes the painted node's centre (see openProbe). */
-const paintedWaiters = new Map<Page, (p: { x: number; y: number }) => void>()
-
-/** A signed-in context whose pages run openProbe and can push to the harness. */
-async function openContext(): Promise<BrowserContext> {
-  const context = await signedInContext(browser, server.url, admin.email, admin.password)
-  await context.exposeBinding('__benchNodePainted', (source, p: { x: number; y: number }) => {
-    paintedWaiters.get(source.page)?.(p)
-  })
-  await context.addInitScript(openProbe)
-  return context
-}
-
-interface Open {
-  /** responseEnd of the app's first chunk, of the rest (boot), of GET /api/me and of GET /api/pipelines/:id. */
-  bundle: number
-  app: number
-  /** The app's marks (collab/connection.ts): this device's copy loaded, the socket's first sync. */
-  idbSynced: number
-  wsSynced: number
-  me: number
-  meta: number
-  /** The editor's panes are mounted (the document is open). */
-  panes: number
-  nodes: number
-  painted: number
-  click: number
-  interactive: number
-  nodeCount: number
-}
-
-async function measureOpen(page: Page, steps: number): Promise<Open> {
-  const node = page.locator('[data-testid="step-node-step_0000"]')
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const painted = new Promise<{ x: number; y: number } | null>((resolve) => {
-    paintedWaiters.set(page, resolve)
-    // Should the push ever not arrive, fall back to waiting for the node (counted in `pushMissed`).
-    timer = setTimeout(() => resolve(null), 10_000)
-  })
-  // Do not wait for the load event: the node may be on screen before it.
-  await page.goto(pipelineUrl(steps), { waitUntil: 'commit' })
-  // Click the node as soon as the frame that shows it is painted (the page pushes its centre,
-  // so no polling delays the click). The fit after the first render may move it, so if the
-  // click missed, aim again at its current box until a click lands.
-  let at: { x: number; y: number } | null = await painted
-  clearTimeout(timer)
-  paintedWaiters.delete(page)
-  if (!at) {
-    pushMissed++
-    await node.waitFor({ state: 'attached', timeout: 60_000 })
-  }
-  for (let attempt = 0; ; attempt++) {
-    if (at) await page.mouse.click(at.x, at.y)
-    const done = await page
-      .waitForFunction(() => (window as any).__bench.selected !== undefined, undefined, {
-        timeout: 2_000,
-        polling: 50,
-      })
-      .then(() => true)
-      .catch(() => false)
-    if (done) break
-    if (attempt > 10) throw new Error('the first step never showed as selected')
-    const box = await node.boundingBox()
-    at = box ? { x: box.x + box.width / 2, y: box.y + box.height / 2 } : null
-  }
-  const m = await page.evaluate(() => {
-    const b = (window as any).__bench
-    const end = (re: RegExp) =>
-      (
-        performance.getEntriesByType('resource').find((e) => re.test(e.name)) as
-          | PerformanceResourceTiming
-          | undefined
-      )?.responseEnd ?? 0
-    const mark = (name: string) => performance.getEntriesByName(name, 'mark')[0]?.startTime ?? 0
-    return {
-      ...b,
-      idbSynced: mark('weft:idb-synced'),
-      wsSynced: mark('weft:ws-synced'),
-      app: end(/\/assets\/boot-[^/]+\.js$/),
-      bundle: end(/\/assets\/index-[^/]+\.js$/),
-      me: end(/\/api\/me$/),
-      meta: end(/\/api\/pipelines\/[^/]+$/),
-    }
-  })
-  return {
-    me: m.me,
-    meta: m.meta,
-    panes: m.panes,
-    nodes: m.nodes,
-    painted: m.painted,
-    click: m.pointerdown,
-    interactive: m.selected,
-    nodeCount: m.nodeCount,
-    bundle: m.bundle,
-    app: m.app,
-    idbSynced: m.idbSynced,
-    wsSynced: m.wsSynced,
-  }
-}
-
 const opens: Record<string, Open[]> = {}
-/** Opens where the page's push of the painted node never arrived (see measureOpen). */
-let pushMissed = 0
 const failedOpens: string[] = []
 
 test('time to an interactive canvas', async () => {
   for (let run = 0; run < config.runs; run++) {
     for (const steps of run % 2 ? [1000, 100] : [100, 1000]) {
-      const context = await openContext()
+      const context = await openContext(browser, server.url, admin)
       const page = await firstPage(context)
-      const cold = await measureOpen(page, steps).catch((e: unknown) => {
+      const cold = await measureOpen(page, pipelineUrl(steps)).catch((e: unknown) => {
         // Reported, not hidden: an open whose first step never showed.
         failedOpens.push(`${steps} cold, run ${run}: ${String(e)}`)
         return undefined
@@ -317,13 +164,9 @@ test('time to an interactive canvas', async () => {
       }
       ;(opens[`${steps} cold`] ??= []).push(cold)
       // The service worker installs and precaches in the background; let it finish.
-      await page
-        .waitForFunction(() => navigator.serviceWorker?.controller != null, undefined, {
-          timeout: 30_000,
-        })
-        .catch(() => undefined)
+      await afterFirstOpen(page)
       await page.goto('about:blank')
-      const warm = await measureOpen(page, steps).catch((e: unknown) => {
+      const warm = await measureOpen(page, pipelineUrl(steps)).catch((e: unknown) => {
         failedOpens.push(`${steps} warm, run ${run}: ${String(e)}`)
         return undefined
       })
@@ -351,27 +194,23 @@ test('time to an interactive canvas', async () => {
       },
     ]),
   )
-  results.pushMissed = pushMissed
+  results.pushMissed = openStats.pushMissed
   results.failedOpens = failedOpens
-  console.log(`opens that failed: ${failedOpens.length}; pushes missed: ${pushMissed}`)
+  console.log(`opens that failed: ${failedOpens.length}; pushes missed: ${openStats.pushMissed}`)
   for (const f of failedOpens) console.log(`  ${f}`)
   const p50 = summarize(opens['100 warm']!.map((o) => o.interactive)).p50
   if (p50 >= goals.interactive100) {
     // Profile one cold and one warm open of the 100-step pipeline.
     for (const kind of ['cold', 'warm'] as const) {
-      const context = await openContext()
+      const context = await openContext(browser, server.url, admin)
       const page = await firstPage(context)
       if (kind === 'warm') {
-        await measureOpen(page, 100)
-        await page
-          .waitForFunction(() => navigator.serviceWorker?.controller != null, undefined, {
-            timeout: 30_000,
-          })
-          .catch(() => undefined)
+        await measureOpen(page, pipelineUrl(100))
+        await afterFirstOpen(page)
         await page.goto('about:blank')
       }
       const cdp = await startProfile(page)
-      await measureOpen(page, 100)
+      await measureOpen(page, pipelineUrl(100))
       profiles[`open 100 ${kind}`] = await stopProfile(cdp)
       await context.close()
     }
