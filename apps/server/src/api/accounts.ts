@@ -130,16 +130,7 @@ export function accountRoutes(options: ApiOptions): Hono<Env> {
   ): Promise<User | Response> => {
     const address = clientAddress(c)
     const wait = limiter.retryAfter(email, address)
-    if (wait > 0) {
-      return c.json(
-        errorBody(
-          errorCodes.RATE_LIMITED,
-          `Too many failed sign-ins; try again in ${wait} seconds`,
-        ),
-        429,
-        { 'Retry-After': String(wait) },
-      )
-    }
+    if (wait > 0) return tooMany(c, wait, 'Too many failed sign-ins')
     const user = await auth.checkPassword(email, password)
     if (!user) {
       limiter.failed(email, address)
@@ -217,12 +208,19 @@ export async function startSession(
 }
 
 /** The peer's address as the socket sees it (no proxy headers: they are the client's to forge). */
-function clientAddress(c: Context): string {
+export function clientAddress(c: Context): string {
   try {
     return getConnInfo(c).remote.address ?? 'unknown'
   } catch {
     return 'unknown'
   }
+}
+
+/** 429 with Retry-After, for a rate limit that says how many seconds remain. */
+export function tooMany(c: Context, wait: number, what: string): Response {
+  return c.json(errorBody(errorCodes.RATE_LIMITED, `${what}; try again in ${wait} seconds`), 429, {
+    'Retry-After': String(wait),
+  })
 }
 
 export function publicUser(user: { id: string; email: string; isAdmin: boolean }) {

@@ -106,3 +106,26 @@ describe('expiry', () => {
     expect(onTime.status).toBe(201)
   })
 })
+
+describe('rate limit', () => {
+  it('answers 429 with Retry-After after 10 sign-up attempts from one address in an hour', async () => {
+    clock = new Date(clock.getTime() + 2 * 60 * 60 * 1000)
+    const attempt = () =>
+      app.request('/api/auth/signup', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          email: 'guesser@example.com',
+          password: 'long enough',
+          invite: 'a'.repeat(43),
+        }),
+      })
+    for (let i = 0; i < 10; i++) expect((await attempt()).status).toBe(403)
+    const limited = await attempt()
+    expect(limited.status).toBe(429)
+    expect(limited.headers.get('retry-after')).toBe('3600')
+    expect(((await limited.json()) as any).error.code).toBe('RATE_LIMITED')
+    clock = new Date(clock.getTime() + 60 * 60 * 1000)
+    expect((await attempt()).status).toBe(403)
+  })
+})

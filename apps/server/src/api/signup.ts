@@ -8,7 +8,16 @@ import { Hono, type Context } from 'hono'
 import * as v from 'valibot'
 import { hashPassword, hashSecret, newSecret } from '../auth/index.js'
 import { StoreError, type Invite, type User } from '@weft/storage'
-import { Email, NewPassword, PublicUser, publicUser, startSession } from './accounts.js'
+import { SignupRateLimiter } from '../auth/rate-limit.js'
+import {
+  clientAddress,
+  Email,
+  NewPassword,
+  PublicUser,
+  publicUser,
+  startSession,
+  tooMany,
+} from './accounts.js'
 import { body, requireCaller, type ApiOptions, type Env } from './context.js'
 import { ApiError, errorCodes } from './errors.js'
 import type { Operation } from './openapi.js'
@@ -85,13 +94,14 @@ export const signupOperations: readonly Operation[] = [
     tag: 'Accounts',
     summary: 'Make an account and sign in (sets the session cookie)',
     description:
-      'Open mode: anyone. Invite mode: with `invite`, the code of an unused, unexpired invite (for this email, when the invite names one); the invite is spent. Closed: refused. An invite is honoured in open mode too (it may make an admin).',
+      'Open mode: anyone. Invite mode: with `invite`, the code of an unused, unexpired invite (for this email, when the invite names one); the invite is spent. Closed: refused. An invite is honoured in open mode too (it may make an admin). Attempts are counted per client address; after 10 in an hour the route answers 429 with Retry-After.',
     access: 'public',
     body: [{ type: 'application/json', schema: SignUp }],
     responses: { 201: { description: 'Signed up and signed in', schema: PublicUser } },
     errors: {
       403: [errorCodes.SIGNUP_CLOSED, errorCodes.INVITE_REQUIRED, errorCodes.INVITE_INVALID],
       409: [errorCodes.EMAIL_TAKEN],
+      429: [errorCodes.RATE_LIMITED],
     },
   },
   {
@@ -167,6 +177,7 @@ export const signupOperations: readonly Operation[] = [
 export function signupRoutes(options: ApiOptions): Hono<Env> {
   const { store, auth, now } = options
   const app = new Hono<Env>()
+  const limiter = new SignupRateLimiter(now)
   const admin = [
     requireCaller(auth),
     async (c: Context<Env>, next: () => Promise<void>) => {
@@ -195,6 +206,9 @@ export function signupRoutes(options: ApiOptions): Hono<Env> {
         'Sign-up on this server is by invitation: ask an admin for an invite link',
       )
     }
+    // Counted before the invite is looked up, so guessing invite codes is limited as well.
+    const wait = limiter.attempt(clientAddress(c))
+    if (wait > 0) return tooMany(c, wait, 'Too many sign-ups from this address')
     const badInvite = () =>
       new ApiError(
         403,

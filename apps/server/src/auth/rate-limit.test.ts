@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { LoginRateLimiter } from './rate-limit.js'
+import { LoginRateLimiter, SignupRateLimiter } from './rate-limit.js'
 
 function clock(start = 1_000_000) {
   let t = start
@@ -52,5 +52,28 @@ describe('login rate limiter', () => {
     limiter.failed('late@x.io', '10.9.9.9')
     expect(limiter.retryAfter('u999@x.io', '10.0.3.231')).toBe(0)
     expect(limiter.size).toBeLessThanOrEqual(200)
+  })
+})
+
+describe('sign-up rate limiter', () => {
+  it('allows 10 attempts per address per hour, then says how long to wait', () => {
+    const c = clock()
+    const limiter = new SignupRateLimiter(c.now)
+    for (let i = 0; i < 10; i++) expect(limiter.attempt('1.1.1.1')).toBe(0)
+    expect(limiter.attempt('1.1.1.1')).toBe(60 * 60)
+    expect(limiter.attempt('2.2.2.2')).toBe(0)
+    c.advance(45 * MIN)
+    expect(limiter.attempt('1.1.1.1')).toBe(15 * 60)
+    c.advance(15 * MIN)
+    expect(limiter.attempt('1.1.1.1')).toBe(0)
+  })
+
+  it('does not count a refused attempt, so waiting is enough to get in again', () => {
+    const c = clock()
+    const limiter = new SignupRateLimiter(c.now, { perAddress: 1 })
+    expect(limiter.attempt('1.1.1.1')).toBe(0)
+    for (let i = 0; i < 5; i++) (c.advance(MIN), limiter.attempt('1.1.1.1'))
+    c.advance(55 * MIN)
+    expect(limiter.attempt('1.1.1.1')).toBe(0)
   })
 })

@@ -1,9 +1,8 @@
 /**
- * Failed sign-ins, counted per email and per client address in fixed windows, in memory (one
- * process; several processes behind a load balancer each count their own). A success resets the
- * email's count, not the address's, so one good account cannot launder guesses at others. The
- * maps are bounded: expired windows are dropped as they are met, and past `maxKeys` the oldest
- * entries go first.
+ * Rate limits for the ways in, in memory (one process; several processes behind a load balancer
+ * each count their own). Failed sign-ins are counted per email and per client address; a success
+ * resets the email's count, not the address's, so one good account cannot launder guesses at
+ * others. Sign-ups are counted per address.
  */
 
 export interface LoginLimits {
@@ -29,33 +28,89 @@ interface Window {
   resetAt: number
 }
 
+/**
+ * Counts per key in fixed windows that start at a key's first count. Bounded: expired windows are
+ * dropped as they are met, and past `maxKeys` the oldest entries go first.
+ */
+class FixedWindows {
+  readonly #map = new Map<string, Window>()
+
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+    private readonly maxKeys: number,
+  ) {}
+
+  /** Milliseconds until the key may count again, or 0. */
+  blockedFor(key: string, t: number): number {
+    const entry = this.#map.get(key)
+    if (!entry) return 0
+    if (entry.resetAt <= t) {
+      this.#map.delete(key)
+      return 0
+    }
+    return entry.count >= this.limit ? entry.resetAt - t : 0
+  }
+
+  count(key: string, t: number): void {
+    const entry = this.#map.get(key)
+    if (entry && entry.resetAt > t) {
+      entry.count++
+      return
+    }
+    this.#map.delete(key)
+    if (this.#map.size >= this.maxKeys) this.#prune(t)
+    this.#map.set(key, { count: 1, resetAt: t + this.windowMs })
+  }
+
+  delete(key: string): void {
+    this.#map.delete(key)
+  }
+
+  get size(): number {
+    return this.#map.size
+  }
+
+  /** Drops expired windows; if that is not enough, the oldest (insertion order) until under max. */
+  #prune(t: number): void {
+    for (const [key, entry] of this.#map) if (entry.resetAt <= t) this.#map.delete(key)
+    for (const key of this.#map.keys()) {
+      if (this.#map.size < this.maxKeys) break
+      this.#map.delete(key)
+    }
+  }
+}
+
+const seconds = (ms: number) => (ms > 0 ? Math.ceil(ms / 1000) : 0)
+
 export class LoginRateLimiter {
-  readonly #emails = new Map<string, Window>()
-  readonly #addresses = new Map<string, Window>()
-  readonly #limits: LoginLimits
+  readonly #emails: FixedWindows
+  readonly #addresses: FixedWindows
 
   constructor(
     private readonly now: () => Date,
     limits: Partial<LoginLimits> = {},
   ) {
-    this.#limits = { ...defaultLoginLimits, ...limits }
+    const l = { ...defaultLoginLimits, ...limits }
+    this.#emails = new FixedWindows(l.perEmail, l.windowMs, l.maxKeys)
+    this.#addresses = new FixedWindows(l.perAddress, l.windowMs, l.maxKeys)
   }
 
   /** Seconds until another attempt is allowed, or 0 when the attempt may go ahead. */
   retryAfter(email: string, address: string): number {
     const t = this.now().getTime()
-    const waits = [
-      this.#blocked(this.#emails, normalize(email), this.#limits.perEmail, t),
-      this.#blocked(this.#addresses, address, this.#limits.perAddress, t),
-    ]
-    const ms = Math.max(...waits)
-    return ms > 0 ? Math.ceil(ms / 1000) : 0
+    return seconds(
+      Math.max(
+        this.#emails.blockedFor(normalize(email), t),
+        this.#addresses.blockedFor(address, t),
+      ),
+    )
   }
 
   failed(email: string, address: string): void {
     const t = this.now().getTime()
-    this.#count(this.#emails, normalize(email), t)
-    this.#count(this.#addresses, address, t)
+    this.#emails.count(normalize(email), t)
+    this.#addresses.count(address, t)
   }
 
   succeeded(email: string): void {
@@ -66,38 +121,47 @@ export class LoginRateLimiter {
   get size(): number {
     return this.#emails.size + this.#addresses.size
   }
+}
 
-  #blocked(map: Map<string, Window>, key: string, limit: number, t: number): number {
-    const entry = map.get(key)
-    if (!entry) return 0
-    if (entry.resetAt <= t) {
-      map.delete(key)
-      return 0
-    }
-    return entry.count >= limit ? entry.resetAt - t : 0
+export interface SignupLimits {
+  /** Sign-up attempts per client address per window (default 10). */
+  readonly perAddress: number
+  /** The window, from the first attempt (default one hour). */
+  readonly windowMs: number
+  /** Most addresses kept (default 10,000). */
+  readonly maxKeys: number
+}
+
+export const defaultSignupLimits: SignupLimits = {
+  perAddress: 10,
+  windowMs: 60 * 60 * 1000,
+  maxKeys: 10_000,
+}
+
+/**
+ * Sign-up attempts per client address, successful or not: each one costs a password hash and may
+ * create an account, so an open server must not let one address script either.
+ */
+export class SignupRateLimiter {
+  readonly #addresses: FixedWindows
+
+  constructor(
+    private readonly now: () => Date,
+    limits: Partial<SignupLimits> = {},
+  ) {
+    const l = { ...defaultSignupLimits, ...limits }
+    this.#addresses = new FixedWindows(l.perAddress, l.windowMs, l.maxKeys)
   }
 
-  #count(map: Map<string, Window>, key: string, t: number): void {
-    const entry = map.get(key)
-    if (entry && entry.resetAt > t) {
-      entry.count++
-      return
-    }
-    map.delete(key)
-    if (map.size >= this.#limits.maxKeys) prune(map, t, this.#limits.maxKeys)
-    map.set(key, { count: 1, resetAt: t + this.#limits.windowMs })
+  /** Seconds until the address may try again, or 0; when 0, the attempt is counted. */
+  attempt(address: string): number {
+    const t = this.now().getTime()
+    const wait = this.#addresses.blockedFor(address, t)
+    if (wait === 0) this.#addresses.count(address, t)
+    return seconds(wait)
   }
 }
 
 function normalize(email: string): string {
   return email.trim().toLowerCase()
-}
-
-/** Drops expired windows; if that is not enough, the oldest (insertion order) until under max. */
-function prune(map: Map<string, Window>, t: number, max: number): void {
-  for (const [key, entry] of map) if (entry.resetAt <= t) map.delete(key)
-  for (const key of map.keys()) {
-    if (map.size < max) break
-    map.delete(key)
-  }
 }
