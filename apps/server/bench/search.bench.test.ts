@@ -139,6 +139,10 @@ async function generate(url: string): Promise<void> {
     if (!write && count?.n !== PIPELINES) {
       throw new Error(`the database holds ${count?.n} pipelines, neither none nor ${PIPELINES}`)
     }
+    // Kept from a run before migration 12: fill in the step text as compaction would.
+    const [missing] = await sql<Array<{ n: number }>>`select count(*)::int as n from pipelines
+      where step_text is null`
+    const backfill = !write && (missing?.n ?? 0) > 0
     const others = Array.from({ length: USERS - users.length }, (_, i) => ({
       id: randomUUID(),
       email: `user${i}@example.com`,
@@ -188,6 +192,7 @@ async function generate(url: string): Promise<void> {
           description: p.description,
           yaml: p.yaml,
           search: p.search,
+          steps: JSON.stringify(p.stepText),
           types: JSON.stringify(p.stepTypes),
           tags: JSON.stringify(p.tags),
           // Last edited some time in the year before.
@@ -207,22 +212,29 @@ async function generate(url: string): Promise<void> {
           access.push({ p: id, u: other, r: random() < 0.5 ? 'editor' : 'viewer' })
         }
       }
+      if (backfill) {
+        const steps = rows.map((r) => ({ id: r.id, steps: r.steps }))
+        await sql`update pipelines set step_text = x.steps::jsonb
+          from jsonb_to_recordset(${JSON.stringify(steps)}::text::jsonb) as x(id text, steps text)
+          where pipelines.id = x.id`
+      }
       if (!write) continue
       await sql`insert into pipelines (id, owner_id, owner_team_id, name, description, epoch, yaml,
-          search, step_types, tags, updated_at, summary_at)
+          search, step_text, step_types, tags, updated_at, summary_at)
         select x.id, x.owner, x.team, x.name, x.description, 'bench', x.yaml, x.search,
+          x.steps::jsonb,
           array(select jsonb_array_elements_text(x.types::jsonb)),
           array(select jsonb_array_elements_text(x.tags::jsonb)),
           x.at::timestamptz, x.at::timestamptz
         from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb)
           as x(id text, owner text, team text, name text, description text, yaml text, search text,
-            types text, tags text, at text)`
+            steps text, types text, tags text, at text)`
       await sql`insert into pipeline_access (pipeline_id, user_id, role)
         select x.p, x.u, x.r
         from jsonb_to_recordset(${JSON.stringify(access)}::text::jsonb) as x(p text, u text, r text)`
     }
     // As autovacuum would soon after: statistics, and the visibility map index-only scans use.
-    if (write) await sql`vacuum analyze`
+    if (write || backfill) await sql`vacuum analyze`
   } finally {
     await sql.end({ timeout: 5 })
   }

@@ -6,6 +6,7 @@ export type {
   PipelineOwner,
   RenderedPipeline,
   Role,
+  StepText,
   Store,
   StoredDocument,
   TokenInfo,

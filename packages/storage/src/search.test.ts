@@ -75,6 +75,42 @@ describe.each(backends)('search on $name', (backend) => {
     expect(await store.search.search(owner.id, { q: word, type: 'claude', limit: 5 })).toEqual([])
   })
 
+  it('returns the stored step text for a steps match, and the YAML only when there is none', async () => {
+    const word = fresh()
+    const stepText = [
+      { name: 'a', text: `about ${word}` },
+      { name: 'b', text: 'nothing' },
+    ]
+    const id = `p_${randomUUID()}`
+    const doc = new Y.Doc()
+    importYaml(doc, yamlOf('flow', 'a', 'claude', `about ${word}`))
+    await store.createPipeline({
+      id,
+      ownerId: owner.id,
+      epoch: 'e',
+      state: Y.encodeStateAsUpdate(doc),
+      ...renderDocument(doc),
+      stepText,
+    })
+    const [hit] = await store.search.search(owner.id, { q: word, limit: 5 })
+    expect([hit!.id, hit!.tier, hit!.steps, hit!.yaml]).toEqual([id, 3, stepText, ''])
+    // Summarised without it (before migration 12): the YAML, to read the steps from.
+    const old = await create(yamlOf('flow', 'a', 'claude', `about ${word}x`))
+    const [oldHit] = await store.search.search(owner.id, { q: `${word}x`, limit: 5 })
+    expect([oldHit!.id, oldHit!.steps]).toEqual([old.id, null])
+    expect(oldHit!.yaml).toContain(`about ${word}x`)
+    // Compaction writes the renderer's step text.
+    const before = Y.encodeStateVector(doc)
+    applyYamlEdit(doc, undefined, yamlOf('flow', 'c', 'claude', `now ${word}`))
+    await store.appendUpdates([{ pipelineId: id, updates: [Y.encodeStateAsUpdate(doc, before)] }])
+    await store.compact(id, (state) => ({
+      ...renderPipeline(state),
+      stepText: [{ name: 'c', text: `now ${word}` }],
+    }))
+    const [after] = await store.search.search(owner.id, { q: word, limit: 5 })
+    expect(after!.steps).toEqual([{ name: 'c', text: `now ${word}` }])
+  })
+
   const newUser = () =>
     store.createUser({ email: `u-${randomUUID()}@example.com`, passwordHash: 'x', isAdmin: false })
   const fresh = () => `w${randomUUID().slice(0, 8)}`

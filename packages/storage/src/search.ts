@@ -19,7 +19,7 @@
  * gets those newest matches team by team instead (`newest`, scope `few`).
  */
 import type { Db } from './sql.js'
-import type { Role } from './store.js'
+import type { Role, StepText } from './store.js'
 import { effectiveRole, visibleTo, visibleUpperBound } from './visibility.js'
 
 export interface SearchQuery {
@@ -51,7 +51,9 @@ export interface SearchHit {
   readonly tier: number
   /** `ts_rank` within the tier. */
   readonly rank: number
-  /** Tier 3: the YAML as of the last compaction, to name the matching step; otherwise ''. */
+  /** Tier 3: each step's name and text as of the last summary, to name the matching step. */
+  readonly steps: readonly StepText[] | null
+  /** Tier 3 when `steps` is null (summarised before migration 12): the YAML; otherwise ''. */
   readonly yaml: string
 }
 
@@ -82,6 +84,7 @@ interface HitRow {
   updated_at: Date
   tier: number
   rank: unknown
+  step_text: unknown
   yaml: string
 }
 
@@ -238,8 +241,9 @@ const searchSql = (tier3: (scope: Scope) => string, scope: Scope) => `
     limit $7::int + (select count(*) from exact)
   )
   select h.tier, h.rank, p.id, p.name, p.description, p.tags, p.updated_at,
-    -- Only a steps match needs the YAML (to name the step); the others skip reading it.
-    case when h.tier = 3 then p.yaml else '' end as yaml,
+    -- Only a steps match needs the step text (to name the step); the others skip reading it.
+    case when h.tier = 3 then p.step_text end as step_text,
+    case when h.tier = 3 and p.step_text is null then p.yaml else '' end as yaml,
     ${effectiveRole('p.id', '$1::text')} as role
   from hits h join pipelines p on p.id = h.id
   order by h.tier, h.rank desc, h.recent desc, p.id`
@@ -328,6 +332,7 @@ export class SqlSearchStore implements SearchStore {
         updatedAt: row.updated_at,
         tier: Number(row.tier),
         rank: Number(row.rank),
+        steps: stepTextOf(row.step_text),
         yaml: row.yaml,
       })
     }
@@ -368,4 +373,15 @@ function estimatedRows(plan: unknown): number {
     'Plan Rows'
   ]
   return typeof rows === 'number' ? rows : Number.POSITIVE_INFINITY
+}
+
+/** `step_text` as either driver returns jsonb (parsed, or as text), or null. */
+function stepTextOf(value: unknown): StepText[] | null {
+  const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value
+  if (!Array.isArray(parsed)) return null
+  return parsed.flatMap((s: { name?: unknown; text?: unknown } | null) =>
+    typeof s?.name === 'string' && typeof s.text === 'string'
+      ? [{ name: s.name, text: s.text }]
+      : [],
+  )
 }

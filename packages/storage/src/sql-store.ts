@@ -10,6 +10,7 @@ import type {
   RenderedPipeline,
   Role,
   Store,
+  StepText,
   StoredDocument,
   TokenInfo,
   User,
@@ -77,6 +78,10 @@ const num = (value: unknown): number => Number(value)
 /** A text[] bound as one JSON-array parameter (the Param type has no arrays). */
 const STEP_TYPES_PARAM = (n: number) =>
   `array(select jsonb_array_elements_text($${n}::text::jsonb))`
+
+/** `step_text` as one JSON text (both drivers bind it alike); null when the renderer gave none. */
+const stepTextParam = (steps: readonly StepText[] | undefined): string | null =>
+  steps === undefined ? null : JSON.stringify(steps.map((s) => ({ name: s.name, text: s.text })))
 
 const PIPELINE_COLUMNS = `p.id, p.name, p.description, a.role, p.owner_id, o.email as owner_email,
   p.owner_team_id as team_id, t.name as team_name, p.epoch, p.created_at, p.updated_at, p.tags`
@@ -267,13 +272,15 @@ export class SqlStore implements Store {
     yaml: string
     search: string
     stepTypes?: readonly string[]
+    stepText?: readonly StepText[]
   }): Promise<void> {
     try {
       await this.#db.transaction(async (tx) => {
         const rows = await tx.query(
           `insert into pipelines (id, owner_id, name, description, epoch, snapshot, snapshot_seq,
-             head_seq, yaml, search, step_types, owner_team_id)
-           values ($1, $2, $3, $4, $5, $6, 0, 0, $7, $8, ${STEP_TYPES_PARAM(9)}, $10)
+             head_seq, yaml, search, step_types, owner_team_id, step_text)
+           values ($1, $2, $3, $4, $5, $6, 0, 0, $7, $8, ${STEP_TYPES_PARAM(9)}, $10,
+             $11::text::jsonb)
            on conflict (id) do nothing returning id`,
           [
             input.id,
@@ -286,6 +293,7 @@ export class SqlStore implements Store {
             input.search,
             JSON.stringify(input.stepTypes ?? []),
             input.teamId ?? null,
+            stepTextParam(input.stepText),
           ],
         )
         if (rows.length === 0) throw new StoreError('CONFLICT', 'A pipeline with this id exists.')
@@ -544,7 +552,8 @@ export class SqlStore implements Store {
       if (num(row.snapshot_seq) !== base) return { merged: 0, headSeq }
       await tx.query(
         `update pipelines set snapshot = $2, snapshot_seq = $3, yaml = $4, name = $5,
-           description = $6, search = $7, step_types = ${STEP_TYPES_PARAM(8)}, summary_at = now()
+           description = $6, search = $7, step_types = ${STEP_TYPES_PARAM(8)},
+           step_text = $9::text::jsonb, summary_at = now()
          where id = $1`,
         [
           pipelineId,
@@ -555,6 +564,7 @@ export class SqlStore implements Store {
           text.description,
           text.search,
           JSON.stringify(text.stepTypes ?? []),
+          stepTextParam(text.stepText),
         ],
       )
       await tx.query('delete from pipeline_updates where pipeline_id = $1 and seq <= $2', [

@@ -62,6 +62,14 @@ export interface RenderedPipeline {
   search: string
   /** The step types, for the search filter (`step_types`). */
   stepTypes?: readonly string[]
+  /** Each top-level step's name and searched text, to name the step a search matched. */
+  stepText?: readonly StepText[]
+}
+
+/** A top-level step as search sees it: its name and its prompt text (`step_text`). */
+export interface StepText {
+  readonly name: string
+  readonly text: string
 }
 
 export interface Store {
@@ -131,6 +139,7 @@ export interface Store {
     yaml: string
     search: string
     stepTypes?: readonly string[]
+    stepText?: readonly StepText[]
   }): Promise<void>
   /** Pipelines the user has any role on (visibility.ts), newest updated first, not deleted. */
   listPipelines(userId: string): Promise<PipelineInfo[]>

@@ -25,6 +25,8 @@ export interface GeneratedPipeline {
   /** As `summarizeDocument` makes it: names, description, step names, types and prompt text. */
   readonly search: string
   readonly stepTypes: string[]
+  /** As `summarizeDocument` makes it: each step's name and prompt text. */
+  readonly stepText: ReadonlyArray<{ name: string; text: string }>
   readonly tags: string[]
 }
 
@@ -165,6 +167,7 @@ export class SearchDataGenerator {
       description,
       yaml,
       search,
+      stepText: made.map((s) => ({ name: s.name, text: s.texts.join('\n') })),
       stepTypes: [...new Set(made.map((s) => s.type))],
       tags,
     }

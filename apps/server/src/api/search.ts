@@ -9,6 +9,8 @@
 import { checkTags, MAX_TAG_LENGTH, MAX_TAGS, normalizeTag, readYaml, tagProblem } from '@weft/core'
 import { Hono } from 'hono'
 import * as v from 'valibot'
+import type { StepText } from '@weft/storage'
+import { stepTexts } from '../pipelines/index.js'
 import { body, requireCaller, roleOn, type ApiOptions, type Env } from './context.js'
 import { ApiError, errorCodes } from './errors.js'
 import type { Operation } from './openapi.js'
@@ -134,7 +136,7 @@ export function searchRoutes(options: ApiOptions): Hono<Env> {
     return c.json(
       hits.map((hit) => {
         // A name, tag or description match is named by matchedIn; only a steps match is parsed.
-        const step = hit.tier === 3 ? matchedStep(hit.yaml, terms, prefix) : null
+        const step = hit.tier === 3 ? matchedStep(hit.steps ?? hit.yaml, terms, prefix) : null
         return {
           id: hit.id,
           name: hit.name,
@@ -197,36 +199,23 @@ export function prefixWord(q: string): string | null {
   return word
 }
 
-/** Keys whose strings make up a step's searched text (as in `pipelines/summary.ts`). */
-const STEP_TEXT = new Set([
-  'content',
-  'prompt',
-  'system_prompt',
-  'append_system_prompt',
-  'new_prompt',
-])
-
 /**
  * The name of the top-level step whose name or prompt text holds the most query words (a name
  * match counts double; `prefix`, the query's last word, also matches words it starts), or null.
+ * `steps` as the summary stores them (`stepTexts`), or a YAML text to read them from.
  */
 export function matchedStep(
-  yaml: string,
+  steps: readonly StepText[] | string,
   terms: ReadonlySet<string>,
   prefix: string | null = null,
 ): string | null {
   if (terms.size === 0) return null
-  const { value } = readYaml(yaml)
-  const workflow = isRecord(value) && isRecord(value.workflow) ? value.workflow : null
-  const steps = workflow && Array.isArray(workflow.steps) ? workflow.steps : []
+  const list = typeof steps === 'string' ? stepTexts(readYaml(steps).value) : steps
   let best: string | null = null
   let bestScore = 0
-  for (const step of steps) {
-    if (!isRecord(step) || typeof step.name !== 'string') continue
+  for (const step of list) {
     const nameWords = new Set(words(step.name))
-    const texts: string[] = []
-    collect(step, undefined, texts)
-    const textWords = new Set(texts.flatMap(words))
+    const textWords = new Set(words(step.text))
     const has = (set: ReadonlySet<string>, term: string) =>
       set.has(term) || (term === prefix && [...set].some((w) => w.startsWith(term)))
     let score = 0
@@ -245,18 +234,4 @@ export function matchedStep(
 /** Roughly what the 'simple' text search configuration makes of text: lower-cased words. */
 function words(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? []
-}
-
-function collect(value: unknown, key: string | undefined, out: string[]): void {
-  if (typeof value === 'string') {
-    if (key !== undefined && STEP_TEXT.has(key)) out.push(value)
-  } else if (Array.isArray(value)) {
-    for (const item of value) collect(item, key, out)
-  } else if (isRecord(value)) {
-    for (const [k, v] of Object.entries(value)) collect(v, k, out)
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -1,2 +1,2 @@
 export type { PipelineSummary } from './summary.js'
-export { summarizeDocument, summarizeState } from './summary.js'
+export { stepTexts, summarizeDocument, summarizeState } from './summary.js'

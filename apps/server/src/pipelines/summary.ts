@@ -4,6 +4,7 @@
  * REST writes and compaction all agree on it.
  */
 import { exportYaml, readPipeline } from '@weft/core'
+import type { StepText } from '@weft/storage'
 import * as Y from 'yjs'
 
 export interface PipelineSummary {
@@ -13,6 +14,8 @@ export interface PipelineSummary {
   readonly search: string
   /** The distinct `type` of each top-level step, for the search filter. */
   readonly stepTypes: readonly string[]
+  /** Each top-level step's name and prompt text: search names the step that matched from it. */
+  readonly stepText: readonly StepText[]
 }
 
 /** Keys whose string values people search for: names, descriptions and prompt text. */
@@ -38,6 +41,7 @@ export function summarizeDocument(doc: Y.Doc): PipelineSummary {
     description: typeof workflow.description === 'string' ? workflow.description : '',
     search: words.join('\n'),
     stepTypes: stepTypes(workflow.steps),
+    stepText: stepTexts(value),
   }
 }
 
@@ -61,13 +65,41 @@ function stepTypes(steps: unknown): string[] {
   return [...types]
 }
 
-function collect(value: unknown, key: string | undefined, out: string[]): void {
+/** Keys whose strings make up a step's searched text (its name aside). */
+const STEP_TEXT = new Set([
+  'content',
+  'prompt',
+  'system_prompt',
+  'append_system_prompt',
+  'new_prompt',
+])
+
+/** The named top-level steps of a parsed pipeline, each with its prompt text. */
+export function stepTexts(pipeline: unknown): StepText[] {
+  const workflow = isRecord(pipeline) && isRecord(pipeline.workflow) ? pipeline.workflow : null
+  const steps = workflow && Array.isArray(workflow.steps) ? workflow.steps : []
+  const out: StepText[] = []
+  for (const step of steps) {
+    if (!isRecord(step) || typeof step.name !== 'string') continue
+    const texts: string[] = []
+    collect(step, undefined, texts, STEP_TEXT)
+    out.push({ name: step.name, text: texts.join('\n') })
+  }
+  return out
+}
+
+function collect(
+  value: unknown,
+  key: string | undefined,
+  out: string[],
+  keys: ReadonlySet<string> = SEARCHED,
+): void {
   if (typeof value === 'string') {
-    if (key !== undefined && SEARCHED.has(key)) out.push(value)
+    if (key !== undefined && keys.has(key)) out.push(value)
   } else if (Array.isArray(value)) {
-    for (const item of value) collect(item, key, out)
+    for (const item of value) collect(item, key, out, keys)
   } else if (isRecord(value)) {
-    for (const [k, v] of Object.entries(value)) collect(v, k, out)
+    for (const [k, v] of Object.entries(value)) collect(v, k, out, keys)
   }
 }
 
