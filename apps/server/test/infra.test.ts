@@ -191,6 +191,23 @@ describe('infra/Dockerfile', () => {
     }
   })
 
+  it('puts the CLI’s own bin on the PATH as `weft`, from a production deploy of @weft/cli', () => {
+    const runs = steps.map((s) => s.args)
+    expect(runs.some((r) => /turbo run build\b.*--filter=@weft\/cli\b/.test(r))).toBe(true)
+    const deploy = runs.find((r) => /pnpm deploy --filter @weft\/cli --prod\b/.test(r))
+    const out = /--prod(?: --legacy)? (\S+)/.exec(deploy ?? '')?.[1]
+    expect(out, 'a deploy of @weft/cli').toBeDefined()
+    const copy = final.find((s) => s.op === 'COPY' && s.args.startsWith(`--from=build ${out} `))
+    const appDir = copy?.args.split(/\s+/).at(-1)
+    expect(appDir, 'the deployed CLI copied into the image').toBeDefined()
+    const pkg = JSON.parse(read('apps', 'cli', 'package.json')) as { bin: Record<string, string> }
+    const bin = pkg.bin['weft']!.replace(/^\.\//, '')
+    expect(existsSync(join(repo, 'apps', 'cli', bin))).toBe(true)
+    expect(
+      final.some((s) => s.op === 'RUN' && s.args === `ln -s ${appDir}/${bin} /usr/local/bin/weft`),
+    ).toBe(true)
+  })
+
   it('serves on 0.0.0.0:4000 with the embedded database in the /data volume', () => {
     expect(env.get('HOST')).toBe('0.0.0.0')
     expect(env.get('PORT')).toBe('4000')
