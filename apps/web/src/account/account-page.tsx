@@ -5,8 +5,9 @@
 import { useCallback, useEffect, useState } from 'react'
 import { api } from '../api/client.js'
 import type { ApiToken, Me } from '../api/client.js'
-import { PageFrame, ShownOnce } from '../admin/page-frame.js'
+import { PageFrame, RecordTable, ShownOnce } from '../admin/page-frame.js'
 import { explain } from '../auth/account-form.js'
+import { PasswordField } from '../auth/credential-fields.js'
 import '../admin/admin.css'
 
 export function AccountPage({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
@@ -52,27 +53,18 @@ export function AccountPage({ me, onSignOut }: { me: Me; onSignOut: () => void }
             )
           }}
         >
-          <label className="field">
-            <span>Current password</span>
-            <input
-              type="password"
-              autoComplete="current-password"
-              required
-              value={current}
-              onChange={(e) => setCurrent(e.target.value)}
-            />
-          </label>
-          <label className="field">
-            <span>New password (8 characters or more)</span>
-            <input
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={8}
-              value={next}
-              onChange={(e) => setNext(e.target.value)}
-            />
-          </label>
+          <PasswordField
+            purpose="current"
+            label="Current password"
+            value={current}
+            onChange={setCurrent}
+          />
+          <PasswordField
+            purpose="new"
+            label="New password (8 characters or more)"
+            value={next}
+            onChange={setNext}
+          />
           <button type="submit" className="primary">
             Change password
           </button>
@@ -144,36 +136,20 @@ export function AccountPage({ me, onSignOut }: { me: Me; onSignOut: () => void }
         {tokens === undefined ? null : tokens.length === 0 ? (
           <p className="muted">No tokens.</p>
         ) : (
-          <table className="admin-table">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Created</th>
-                <th>Expires</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.map((t) => (
-                <tr key={t.id}>
-                  <td>{t.name}</td>
-                  <td>{new Date(t.createdAt).toLocaleDateString()}</td>
-                  <td>{t.expiresAt ? new Date(t.expiresAt).toLocaleDateString() : 'never'}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="danger-link"
-                      onClick={() => {
-                        api.revokeToken(t.id).then(refresh, (e: unknown) => setError(explain(e)))
-                      }}
-                    >
-                      Revoke
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <RecordTable
+            rows={tokens}
+            columns={[
+              { header: 'Name', cell: (t) => t.name },
+              { header: 'Created', cell: (t) => new Date(t.createdAt).toLocaleDateString() },
+              {
+                header: 'Expires',
+                cell: (t) => (t.expiresAt ? new Date(t.expiresAt).toLocaleDateString() : 'never'),
+              },
+            ]}
+            revoke={(t) => {
+              api.revokeToken(t.id).then(refresh, (e: unknown) => setError(explain(e)))
+            }}
+          />
         )}
       </section>
     </PageFrame>

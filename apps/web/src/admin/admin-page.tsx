@@ -6,7 +6,7 @@ import { useCallback, useEffect, useState } from 'react'
 import { api } from '../api/client.js'
 import type { Invite, Me, UserSummary } from '../api/client.js'
 import { explain } from '../auth/account-form.js'
-import { PageFrame, ShownOnce } from './page-frame.js'
+import { PageFrame, RecordTable, ShownOnce } from './page-frame.js'
 import './admin.css'
 
 export function AdminPage({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
@@ -122,38 +122,17 @@ export function AdminPage({ me, onSignOut }: { me: Me; onSignOut: () => void }) 
         ) : invites.length === 0 ? (
           <p className="muted">No pending invites.</p>
         ) : (
-          <table className="admin-table">
-            <thead>
-              <tr>
-                <th>For</th>
-                <th>Role</th>
-                <th>Expires</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {invites.map((invite) => (
-                <tr key={invite.id}>
-                  <td>{invite.email ?? 'anyone with the link'}</td>
-                  <td>{invite.role}</td>
-                  <td>{new Date(invite.expiresAt).toLocaleString()}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="danger-link"
-                      onClick={() => {
-                        api
-                          .revokeInvite(invite.id)
-                          .then(refresh, (e: unknown) => setError(explain(e)))
-                      }}
-                    >
-                      Revoke
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <RecordTable
+            rows={invites}
+            columns={[
+              { header: 'For', cell: (invite) => invite.email ?? 'anyone with the link' },
+              { header: 'Role', cell: (invite) => invite.role },
+              { header: 'Expires', cell: (invite) => new Date(invite.expiresAt).toLocaleString() },
+            ]}
+            revoke={(invite) => {
+              api.revokeInvite(invite.id).then(refresh, (e: unknown) => setError(explain(e)))
+            }}
+          />
         )}
       </section>
 
@@ -162,26 +141,15 @@ export function AdminPage({ me, onSignOut }: { me: Me; onSignOut: () => void }) 
         {users === undefined ? (
           <p className="muted">Loading…</p>
         ) : (
-          <table className="admin-table">
-            <thead>
-              <tr>
-                <th>Email</th>
-                <th>Name</th>
-                <th>Role</th>
-                <th>Since</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((user) => (
-                <tr key={user.id}>
-                  <td>{user.email}</td>
-                  <td>{user.name}</td>
-                  <td>{user.isAdmin ? 'admin' : 'member'}</td>
-                  <td>{new Date(user.createdAt).toLocaleDateString()}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <RecordTable
+            rows={users}
+            columns={[
+              { header: 'Email', cell: (user) => user.email },
+              { header: 'Name', cell: (user) => user.name },
+              { header: 'Role', cell: (user) => (user.isAdmin ? 'admin' : 'member') },
+              { header: 'Since', cell: (user) => new Date(user.createdAt).toLocaleDateString() },
+            ]}
+          />
         )}
       </section>
     </PageFrame>

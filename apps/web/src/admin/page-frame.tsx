@@ -1,4 +1,4 @@
-/** The frame of the account and admin pages, and the box that shows a secret once. */
+/** The frame of the account and admin pages, their tables, and the box that shows a secret once. */
 import { useState } from 'react'
 import type { ReactNode } from 'react'
 import type { Me } from '../api/client.js'
@@ -61,5 +61,50 @@ export function ShownOnce({ label, value, note }: { label: string; value: string
       </button>
       <p className="muted">{note}</p>
     </div>
+  )
+}
+
+export interface Column<T> {
+  readonly header: string
+  readonly cell: (row: T) => ReactNode
+}
+
+/** A table of records (tokens, invites, users), with a Revoke button per row when `revoke` is given. */
+export function RecordTable<T extends { readonly id: string }>({
+  rows,
+  columns,
+  revoke,
+}: {
+  rows: readonly T[]
+  columns: readonly Column<T>[]
+  revoke?: (row: T) => void
+}) {
+  return (
+    <table className="admin-table">
+      <thead>
+        <tr>
+          {columns.map((c) => (
+            <th key={c.header}>{c.header}</th>
+          ))}
+          {revoke ? <th /> : null}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.id}>
+            {columns.map((c) => (
+              <td key={c.header}>{c.cell(row)}</td>
+            ))}
+            {revoke ? (
+              <td>
+                <button type="button" className="danger-link" onClick={() => revoke(row)}>
+                  Revoke
+                </button>
+              </td>
+            ) : null}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   )
 }

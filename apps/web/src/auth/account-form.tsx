@@ -6,6 +6,7 @@
 import { useState } from 'react'
 import type { ReactNode } from 'react'
 import { ApiError } from '../api/client.js'
+import { EmailField, PasswordField } from './credential-fields.js'
 
 export interface AccountInput {
   readonly email: string
@@ -65,30 +66,13 @@ export function AccountForm({
             onChange={(e) => setName(e.target.value)}
           />
         </label>
-        <label className="field">
-          <span>Email</span>
-          <input
-            type="email"
-            name="email"
-            autoComplete="username"
-            required
-            autoFocus
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span>Password (8 characters or more)</span>
-          <input
-            type="password"
-            name="password"
-            autoComplete="new-password"
-            required
-            minLength={8}
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </label>
+        <EmailField value={email} onChange={setEmail} />
+        <PasswordField
+          purpose="new"
+          label="Password (8 characters or more)"
+          value={password}
+          onChange={setPassword}
+        />
         {error ? (
           <p role="alert" className="error">
             {error}

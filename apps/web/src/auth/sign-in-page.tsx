@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { api, ApiError } from '../api/client.js'
+import { EmailField, PasswordField } from './credential-fields.js'
 
 export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
   const [email, setEmail] = useState('')
@@ -29,29 +30,8 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
       >
         <h1 className="brand">Weft</h1>
         <p className="muted">Sign in to edit your pipelines.</p>
-        <label className="field">
-          <span>Email</span>
-          <input
-            type="email"
-            name="email"
-            autoComplete="username"
-            required
-            autoFocus
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span>Password</span>
-          <input
-            type="password"
-            name="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </label>
+        <EmailField value={email} onChange={setEmail} />
+        <PasswordField purpose="current" label="Password" value={password} onChange={setPassword} />
         {error ? (
           <p role="alert" className="error">
             {error}
