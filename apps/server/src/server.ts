@@ -74,6 +74,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
     timers: realTimers,
     idleMs: config.historyIdleMs,
     maxMs: config.historyMaxMs,
+    keepAllMs: config.historyKeepAllMs,
   })
   const relay = new Relay({
     store,

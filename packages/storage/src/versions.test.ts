@@ -227,4 +227,77 @@ describe.each(backends)('Version store on $name', (backend) => {
       code: 'NOT_FOUND',
     })
   })
+
+  it('thins automatic versions older than keepAllMs to the last of each day, keeping who edited', async () => {
+    const ada = await newUser()
+    const bob = await newUser()
+    const cid = await newUser()
+    const { id, edit } = await newPipeline(ada)
+    const HOUR = 3_600_000
+    const DAY = 24 * HOUR
+    /** One burst by `who` at `t`, versioned automatically once idle. */
+    const burst = async (who: User, t: number, keepAllMs?: number) => {
+      await edit(`v${t}`)
+      await store.versions.recordEdits(id, { authors: [who.id], firstAt: at(t), lastAt: at(t) })
+      const r = await store.versions.takeAuto(id, {
+        ...rules,
+        ...(keepAllMs === undefined ? {} : { keepAllMs }),
+        now: at(t + 60_000),
+      })
+      if (r.outcome !== 'taken') throw new Error(`no version at ${t}: ${r.outcome}`)
+      return r.version
+    }
+    // Day 0: four automatic versions by Ada, Bob, Ada, Cid; a named one in between.
+    const a1 = await burst(ada, 1 * HOUR)
+    const b2 = await burst(bob, 2 * HOUR)
+    await edit('named')
+    const named = await store.versions.create(id, {
+      kind: 'named',
+      name: 'Reviewed',
+      createdBy: ada.id,
+      at: at(3 * HOUR),
+      render: renderPipeline,
+    })
+    const a4 = await burst(ada, 4 * HOUR)
+    const c5 = await burst(cid, 5 * HOUR)
+    // Day 1: two, one of which a restore came from.
+    const d1a = await burst(bob, DAY + HOUR)
+    await store.versions.create(id, {
+      kind: 'restore',
+      name: 'Restored from 6',
+      createdBy: bob.id,
+      restoredFrom: d1a.id,
+      at: at(DAY + 2 * HOUR),
+      render: renderPipeline,
+    })
+    const d1b = await burst(cid, DAY + 3 * HOUR)
+    const numbersBefore = (await store.versions.list(id, { limit: 50 })).map((v) => v.number)
+
+    // Day 20, keeping 14 days: day 0 keeps only its last automatic version and the named one;
+    // day 1 keeps both (one is a restore's source); the new version is kept.
+    const late = await burst(ada, 20 * DAY, 14 * DAY)
+    const after = await store.versions.list(id, { limit: 50 })
+    const left = new Set(after.map((v) => v.id))
+    expect(left.has(a1.id)).toBe(false)
+    expect(left.has(b2.id)).toBe(false)
+    expect(left.has(a4.id)).toBe(false)
+    for (const v of [named, c5, d1a, d1b, late]) expect(left.has(v.id), `${v.number}`).toBe(true)
+    expect(after).toHaveLength(numbersBefore.length + 1 - 3)
+    // Ada and Bob edited before "Reviewed": it now names them; Ada's later edit moves to c5.
+    const byId = new Map(after.map((v) => [v.id, v]))
+    const authorsOf = (v: { id: string }) =>
+      byId
+        .get(v.id)!
+        .authors.map((a) => a.id)
+        .sort()
+    expect(authorsOf(named)).toEqual([ada.id, bob.id].sort())
+    expect(authorsOf(c5)).toEqual([ada.id, cid.id].sort())
+    // Numbers are kept, not reused.
+    expect(byId.get(c5.id)!.number).toBe(c5.number)
+
+    // Without keepAllMs nothing is thinned.
+    await burst(bob, 20 * DAY + HOUR)
+    await burst(bob, 20 * DAY + 2 * HOUR)
+    expect(await store.versions.list(id, { limit: 50 })).toHaveLength(after.length + 2)
+  })
 })

@@ -54,6 +54,12 @@ export interface AutoVersionRules {
   readonly idleMs: number
   /** …or once the oldest unversioned edit is this old, however busy the pipeline is. */
   readonly maxMs: number
+  /**
+   * Automatic versions younger than this are all kept; older ones are thinned to the last of each
+   * UTC day when the next automatic version is taken. Named versions, restores, the "Created"
+   * version and any version a restore came from are always kept. Unset: nothing is thinned.
+   */
+  readonly keepAllMs?: number
 }
 
 export type AutoVersionResult =
@@ -242,6 +248,9 @@ export class SqlVersionStore implements VersionStore {
         restoredFrom: null,
       })
       await clearActivity(tx, pipelineId)
+      if (input.keepAllMs !== undefined) {
+        await thin(tx, pipelineId, new Date(input.now.getTime() - input.keepAllMs))
+      }
       return { outcome: 'taken', version: await this.#info(tx, pipelineId, id) }
     })
   }
@@ -464,6 +473,48 @@ async function addAuthors(tx: Queryable, versionId: string, authors: readonly st
        || ${ids(2)}) as a order by a) where id = $1`,
     [versionId, JSON.stringify(authors)],
   )
+}
+
+/**
+ * Deletes the automatic versions older than `before` that are not the last of their UTC day,
+ * handing each one's authors to the next version kept, so that "who edited since the version
+ * before" stays true of what remains. Version numbers are not reused: the list shows the gaps.
+ */
+async function thin(tx: Queryable, pipelineId: string, before: Date): Promise<void> {
+  const doomed = await tx.query<{ id: string; number: unknown; authors_json: string }>(
+    `select id, number, authors_json from (
+       select id, number, array_to_json(authors)::text as authors_json,
+         row_number() over (partition by date_trunc('day', created_at at time zone 'UTC')
+           order by number desc) as later
+       from pipeline_versions v
+       where pipeline_id = $1 and kind = 'auto' and name is null and created_at < $2
+         and not exists (select 1 from pipeline_versions r
+           where r.pipeline_id = $1 and r.restored_from = v.id)
+     ) days where later > 1 order by number`,
+    [pipelineId, before],
+  )
+  if (doomed.length === 0) return
+  const gone = new Set(doomed.map((d) => d.id))
+  // The version kept after each doomed one is at the latest the last of its day, also < before.
+  const kept = (
+    await tx.query<{ id: string; number: unknown }>(
+      `select id, number from pipeline_versions
+       where pipeline_id = $1 and number > $2 and created_at < $3 order by number`,
+      [pipelineId, num(doomed[0]!.number), before],
+    )
+  ).filter((v) => !gone.has(v.id))
+  const heirs = new Map<string, Set<string>>()
+  for (const d of doomed) {
+    const heir = kept.find((v) => num(v.number) > num(d.number))
+    if (heir === undefined) continue
+    const authors = heirs.get(heir.id) ?? new Set<string>()
+    for (const a of JSON.parse(d.authors_json) as string[]) authors.add(a)
+    heirs.set(heir.id, authors)
+  }
+  for (const [id, authors] of heirs) if (authors.size > 0) await addAuthors(tx, id, [...authors])
+  await tx.query(`delete from pipeline_versions where id = any(${ids(1)})`, [
+    JSON.stringify([...gone]),
+  ])
 }
 
 function clearActivity(tx: Queryable, pipelineId: string): Promise<unknown> {

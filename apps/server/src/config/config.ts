@@ -34,6 +34,8 @@ export interface Config {
   readonly historyIdleMs: number
   /** …or once its oldest unversioned edit is this old, however busy it is. */
   readonly historyMaxMs: number
+  /** Automatic versions older than this are thinned to the last of each day. */
+  readonly historyKeepAllMs: number
 }
 
 export type SignupMode = 'open' | 'invite' | 'closed'
@@ -135,6 +137,7 @@ export function readConfig(env: Env, cwd: string): Config {
     compactEvery: int('WEFT_COMPACT_EVERY', 500, 1, 1_000_000),
     historyIdleMs: int('WEFT_HISTORY_IDLE_MS', 45_000, 1_000, 3_600_000),
     historyMaxMs: int('WEFT_HISTORY_MAX_MS', 300_000, 1_000, 86_400_000),
+    historyKeepAllMs: int('WEFT_HISTORY_KEEP_ALL_DAYS', 14, 1, 36_500) * 86_400_000,
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return config

@@ -24,9 +24,16 @@ export interface HistoryOptions {
   readonly idleMs?: number
   readonly maxMs?: number
   readonly flushMs?: number
+  /** Automatic versions older than this are thinned to one a day (see AutoVersionRules). */
+  readonly keepAllMs?: number
 }
 
-export const historyDefaults = { idleMs: 45_000, maxMs: 300_000, flushMs: 5_000 } as const
+export const historyDefaults = {
+  idleMs: 45_000,
+  maxMs: 300_000,
+  flushMs: 5_000,
+  keepAllMs: 14 * 24 * 3_600_000,
+} as const
 
 interface Pending {
   /** Edits not yet recorded in the database. */
@@ -235,6 +242,7 @@ export class History {
         now: this.options.now(),
         idleMs: this.idleMs,
         maxMs: this.maxMs,
+        keepAllMs: this.options.keepAllMs ?? historyDefaults.keepAllMs,
         render: this.options.render,
       })
       if (result.outcome === 'wait') return result.due
