@@ -13,4 +13,5 @@ if (root) {
   )
 }
 
-if (import.meta.env.PROD) registerServiceWorker()
+// Not again from the hidden frame that runs this code once to cache it (offline/register-sw.ts).
+if (import.meta.env.PROD && location.protocol !== 'about:') registerServiceWorker()

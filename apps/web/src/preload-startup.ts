@@ -2,4 +2,5 @@
 import { preloadStartup } from './api/preload.js'
 
 if (typeof performance !== 'undefined') performance.mark('weft:entry')
-if (typeof location !== 'undefined') preloadStartup(location.hash)
+// Not in the hidden frame that runs the app's code once to cache it (offline/register-sw.ts).
+if (typeof location !== 'undefined' && location.protocol !== 'about:') preloadStartup(location.hash)

@@ -1,0 +1,103 @@
+/**
+ * The editor's second open runs from V8's code cache (docs/decisions/0013-web-startup-code.md):
+ * after the first open, once the service worker has cached the app, the page runs the app's
+ * chunks once from that cache in a hidden frame, which fetches nothing but those chunks; the next
+ * open then compiles the app chunk from a code cache instead of from source, as a Chromium trace
+ * shows (`v8.compileModule` with `consumedCacheSize`).
+ */
+import type { CDPSession, Page, Request } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { users } from './harness/api.js'
+import { openPipeline, signIn } from './harness/app.js'
+import { openDevice } from './harness/browser.js'
+import type { Device } from './harness/browser.js'
+import { twoSteps } from './harness/fixtures.js'
+import { admin as adminAccount, startServer } from './harness/server.js'
+import type { TestServer } from './harness/server.js'
+
+let server: TestServer
+let id: string
+
+beforeAll(async () => {
+  server = await startServer()
+  const { admin } = await users(server, [])
+  id = await admin.createPipeline(twoSteps)
+})
+
+afterAll(async () => {
+  await server?.dispose()
+})
+
+interface TraceEvent {
+  name: string
+  args?: { data?: { url?: string; consumedCacheSize?: number } }
+}
+
+async function startTrace(page: Page): Promise<{ cdp: CDPSession; events: TraceEvent[] }> {
+  const cdp = await page.context().newCDPSession(page)
+  const events: TraceEvent[] = []
+  cdp.on('Tracing.dataCollected', (e) => {
+    events.push(...(e.value as unknown as TraceEvent[]))
+  })
+  await cdp.send('Tracing.start', {
+    categories: 'v8,devtools.timeline',
+    transferMode: 'ReportEvents',
+  })
+  return { cdp, events }
+}
+
+async function stopTrace(t: { cdp: CDPSession; events: TraceEvent[] }): Promise<TraceEvent[]> {
+  const complete = new Promise<void>((resolve) =>
+    t.cdp.once('Tracing.tracingComplete', () => resolve()),
+  )
+  await t.cdp.send('Tracing.end')
+  await complete
+  await t.cdp.detach()
+  return t.events
+}
+
+describe('startup', () => {
+  it('caches the compiled app after the first open, so the second open uses it', async () => {
+    // A new profile for every attempt: a retry on the same one would be a third open.
+    const ada: Device = await openDevice()
+    try {
+      await signIn(ada, server, adminAccount.email, adminAccount.password)
+      await firstAndSecondOpen(ada.page)
+    } finally {
+      await ada.dispose()
+    }
+  })
+})
+
+/** Opens the pipeline, waits for the priming, then opens it again under a trace. */
+async function firstAndSecondOpen(page: Page): Promise<void> {
+  const fromFrames: string[] = []
+  const onRequest = (r: Request) => {
+    if (r.frame() !== page.mainFrame()) fromFrames.push(new URL(r.url()).pathname)
+  }
+  page.on('request', onRequest)
+  await openPipeline(page, server, id)
+  await page.waitForFunction(
+    () => performance.getEntriesByName('weft:code-cache-primed', 'mark').length > 0,
+    undefined,
+    { timeout: 30_000 },
+  )
+  page.off('request', onRequest)
+  // The hidden frame ran the app's chunks and nothing else: no API request, no socket.
+  expect(fromFrames.length).toBeGreaterThan(0)
+  expect(fromFrames.filter((p) => !p.startsWith('/assets/'))).toEqual([])
+  expect(fromFrames.some((p) => /^\/assets\/boot-[^/]+\.js$/.test(p))).toBe(true)
+  expect(await page.locator('iframe').count()).toBe(0)
+
+  await page.goto('about:blank')
+  const trace = await startTrace(page)
+  await openPipeline(page, server, id)
+  await page.locator('[data-testid^="step-node-"]').first().waitFor()
+  const events = await stopTrace(trace)
+  const boot = events.find(
+    (e) =>
+      e.name === 'v8.compileModule' && /\/assets\/boot-[^/]+\.js$/.test(e.args?.data?.url ?? ''),
+  )
+  expect(boot, 'the app chunk was compiled').toBeDefined()
+  expect(boot!.args!.data!.consumedCacheSize ?? 0).toBeGreaterThan(0)
+}
