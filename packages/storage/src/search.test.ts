@@ -134,6 +134,21 @@ describe.each(backends)('search on $name', (backend) => {
     expect(two.map((h) => h.id)).toEqual([inName.id])
   })
 
+  it('fills what the name and description tiers leave of the page with the best steps matches', async () => {
+    const word = fresh()
+    const weak = await create(yamlOf('s1', 'a', 'claude', `${word} and more words here`))
+    const strong = await create(yamlOf('s2', 'a', 'claude', `${word} ${word} ${word}`))
+    const exact = await create(yamlOf(word, 'c', 'claude', 'nothing'))
+    const inName = await create(yamlOf(`${word}_digest`, 'b', 'claude', 'nothing'))
+    const page = async (limit: number) =>
+      (await store.search.search(owner.id, { q: word, limit })).map((h) => h.id)
+    expect(await page(1)).toEqual([exact.id])
+    expect(await page(2)).toEqual([exact.id, inName.id])
+    expect(await page(3)).toEqual([exact.id, inName.id, strong.id])
+    expect(await page(4)).toEqual([exact.id, inName.id, strong.id, weak.id])
+    expect(await page(9)).toEqual([exact.id, inName.id, strong.id, weak.id])
+  })
+
   it('ranks within a tier by text rank, then the newest first', async () => {
     const word = fresh()
     const once = await create(yamlOf('x', 'a', 'claude', `${word} and more words here`))

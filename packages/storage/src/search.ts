@@ -286,29 +286,32 @@ export class SqlSearchStore implements SearchStore {
     const rows = await this.db.transaction(async (tx) => {
       const cached = this.#visible.get(userId)
       const fresh = cached !== undefined && this.now() - cached.at < VISIBLE_COUNT_TTL_MS
-      // One round trip: the settings, the size of the library (for tier3Route) and, unless
-      // known, how many pipelines the user sees (capped; counting takes 2-10 ms).
+      // The settings, the size of the library (for tier3Route) and, unless known, how many
+      // pipelines the user sees (capped; counting takes 2-10 ms, so it is kept a minute).
       // A prepared statement would soon get a generic plan, made without knowing the words: the
       // same plan for a word in half the library and for a word in three pipelines. The right
       // plan differs (an index-ordered scan that stops early, or the GIN index), so plan each
       // search. Parallel workers take longer to start than a search takes to run.
-      const [setup] = await tx.query<{ total: unknown; visible: unknown }>(
-        `select set_config('plan_cache_mode', 'force_custom_plan', true),
-          set_config('max_parallel_workers_per_gather', '0', true),
-          (select c.reltuples from pg_class c where c.oid = 'pipelines'::regclass) as total,
-          ${fresh ? 'null::bigint' : visibleUpperBound('$1', FEW_VISIBLE)} as visible`,
-        fresh ? [] : [userId],
-      )
+      // How many pipelines hold the words, as the planner estimates it from its statistics:
+      // which tier 3 to run (tier3Route). Planning only, nothing is read. Sent together with
+      // the settings (postgres.js pipelines a transaction's statements, in order): one round trip.
+      const [[setup], [plan]] = await Promise.all([
+        tx.query<{ total: unknown; visible: unknown }>(
+          `select set_config('plan_cache_mode', 'force_custom_plan', true),
+            set_config('max_parallel_workers_per_gather', '0', true),
+            (select c.reltuples from pg_class c where c.oid = 'pipelines'::regclass) as total,
+            ${fresh ? 'null::bigint' : visibleUpperBound('$1', FEW_VISIBLE)} as visible`,
+          fresh ? [] : [userId],
+        ),
+        tx.query<{ 'QUERY PLAN': unknown }>(
+          `explain (format json) select 1 from pipelines x
+           where x.search_vector @@ regexp_replace(weft_search_query($1::text, $2::boolean)::text,
+             '<[0-9-]+>', '&', 'g')::tsquery`,
+          [query.q, query.prefix ?? false],
+        ),
+      ])
       if (!fresh) this.#remember(userId, Number(setup?.visible))
       const visible = fresh ? cached.count : Number(setup?.visible)
-      // How many pipelines hold the words, as the planner estimates it from its statistics:
-      // which tier 3 to run (tier3Route). Planning only, nothing is read.
-      const [plan] = await tx.query<{ 'QUERY PLAN': unknown }>(
-        `explain (format json) select 1 from pipelines x
-         where x.search_vector @@ regexp_replace(weft_search_query($1::text, $2::boolean)::text,
-           '<[0-9-]+>', '&', 'g')::tsquery`,
-        [query.q, query.prefix ?? false],
-      )
       const scope = query.scope ?? (visible <= FEW_VISIBLE ? 'few' : 'many')
       // Never analysed (reltuples -1), or a bound over the cap: the larger is the better guess.
       const total = Math.max(Number(setup?.total), visible)
