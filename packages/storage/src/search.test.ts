@@ -196,6 +196,27 @@ describe.each(backends)('search on $name', (backend) => {
     }
   })
 
+  it('finds a phrase in names and descriptions the same whichever way it looks', async () => {
+    const word = fresh()
+    const stranger = await newUser()
+    const inName = await create(yamlOf(`${word}_alpha_report`, 'a', 'claude', 'x'))
+    const inDescription = await create(withDescription('d1', `the ${word} alpha one`, 'x'))
+    // The words, not the phrase; and the phrase where the user cannot see it.
+    await create(yamlOf(`alpha_${word}`, 'a', 'claude', 'x'))
+    await create(withDescription('d2', `alpha then ${word}`, 'x'))
+    await create(yamlOf(`${word}_alpha`, 'a', 'claude', 'x'), stranger)
+    for (const scope of ['few', 'many'] as const) {
+      const hits = await store.search.search(owner.id, { q: `"${word} alpha"`, limit: 10, scope })
+      expect(
+        hits.map((h) => [h.id, h.tier]),
+        scope,
+      ).toEqual([
+        [inName.id, 1],
+        [inDescription.id, 2],
+      ])
+    }
+  })
+
   it('matches the last word as a prefix only when asked (type-ahead)', async () => {
     const word = fresh()
     const p = await create(yamlOf(`${word}ation_report`, 'a', 'claude', 'nothing'))
