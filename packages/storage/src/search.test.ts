@@ -180,17 +180,20 @@ describe.each(backends)('search on $name', (backend) => {
     ] as const) {
       for (const tier3 of ['rare', 'common'] as const) {
         for (const scope of ['few', 'many'] as const) {
-          const hits = await store.search.search(owner.id, {
-            q,
-            limit: 10,
-            tier3,
-            scope,
-            ...extra,
-          })
-          expect(
-            hits.map((h) => h.id),
-            `${q} ${tier3} ${scope}`,
-          ).toEqual(want)
+          for (const shares of ['hash', 'probe'] as const) {
+            const hits = await store.search.search(owner.id, {
+              q,
+              limit: 10,
+              tier3,
+              scope,
+              shares,
+              ...extra,
+            })
+            expect(
+              hits.map((h) => h.id),
+              `${q} ${tier3} ${scope} ${shares}`,
+            ).toEqual(want)
+          }
         }
       }
     }
@@ -206,14 +209,17 @@ describe.each(backends)('search on $name', (backend) => {
     await create(withDescription('d2', `alpha then ${word}`, 'x'))
     await create(yamlOf(`${word}_alpha`, 'a', 'claude', 'x'), stranger)
     for (const scope of ['few', 'many'] as const) {
-      const hits = await store.search.search(owner.id, { q: `"${word} alpha"`, limit: 10, scope })
-      expect(
-        hits.map((h) => [h.id, h.tier]),
-        scope,
-      ).toEqual([
-        [inName.id, 1],
-        [inDescription.id, 2],
-      ])
+      for (const shares of ['hash', 'probe'] as const) {
+        const q = `"${word} alpha"`
+        const hits = await store.search.search(owner.id, { q, limit: 10, scope, shares })
+        expect(
+          hits.map((h) => [h.id, h.tier]),
+          `${scope} ${shares}`,
+        ).toEqual([
+          [inName.id, 1],
+          [inDescription.id, 2],
+        ])
+      }
     }
   })
 

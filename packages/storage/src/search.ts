@@ -20,7 +20,13 @@
  */
 import type { Db } from './sql.js'
 import type { Role, StepText } from './store.js'
-import { effectiveRole, visibleTo, visibleUpperBound } from './visibility.js'
+import {
+  effectiveRole,
+  sharesUpTo,
+  visibleTo,
+  visibleToByProbe,
+  visibleUpperBound,
+} from './visibility.js'
 
 export interface SearchQuery {
   /** websearch syntax: words, "quoted phrases", `or`, `-excluded`. */
@@ -38,6 +44,8 @@ export interface SearchQuery {
   readonly tier3?: 'rare' | 'common'
   /** How visibility is tested (see FEW_VISIBLE); by the user's visible count unless set. */
   readonly scope?: 'few' | 'many'
+  /** How a share is checked per row (see MANY_SHARES); by the user's share count unless set. */
+  readonly shares?: 'hash' | 'probe'
 }
 
 export interface SearchHit {
@@ -275,7 +283,37 @@ const variants = (tier3: (scope: Scope) => string) => ({
   manyPhrase: searchSql(tier3, 'many', PHRASE_BY_INDEX),
 })
 
-export const SEARCH_SQL = { rare: variants(TIER3_RARE), common: variants(TIER3_COMMON) }
+/**
+ * The same statement with every per-row visibility test in its probing form (`visibleToByProbe`):
+ * written as a replacement so that both forms come from the one builder and cannot drift apart.
+ */
+const probing = (sql: string) =>
+  ['p', 'm'].reduce(
+    (out, alias) => out.replaceAll(visibleTo(alias, '$1'), visibleToByProbe(alias, '$1')),
+    sql,
+  )
+
+const withShares = (tier3: (scope: Scope) => string) => {
+  const hash = variants(tier3)
+  return {
+    hash,
+    probe: {
+      few: probing(hash.few),
+      many: probing(hash.many),
+      manyPhrase: probing(hash.manyPhrase),
+    },
+  }
+}
+
+export const SEARCH_SQL = { rare: withShares(TIER3_RARE), common: withShares(TIER3_COMMON) }
+
+/**
+ * Above this many direct and team shares, a search checks shares by index probes per row
+ * (`visibleToByProbe`) rather than a hash of all of them per test: the hash costs about a
+ * millisecond per thousand shares each time, the probes a few microseconds per row that is not
+ * the user's team's.
+ */
+export const MANY_SHARES = 1_000
 
 /**
  * At most this many visible pipelines (an upper bound, `visibleUpperBound`): visibility is
@@ -289,7 +327,7 @@ const MAX_CACHED_COUNTS = 10_000
 
 export class SqlSearchStore implements SearchStore {
   /** userId → the user's visible count (`visibleUpperBound`) and when it was read. */
-  readonly #visible = new Map<string, { count: number; at: number }>()
+  readonly #visible = new Map<string, { count: number; shares: number; at: number }>()
 
   constructor(
     private readonly db: Db,
@@ -320,12 +358,13 @@ export class SqlSearchStore implements SearchStore {
       // which tier 3 to run (tier3Route). Planning only, nothing is read. Sent together with
       // the settings (postgres.js pipelines a transaction's statements, in order): one round trip.
       const [[setup], [plan]] = await Promise.all([
-        tx.query<{ total: unknown; visible: unknown; phrase: unknown }>(
+        tx.query<{ total: unknown; visible: unknown; shares: unknown; phrase: unknown }>(
           `select set_config('plan_cache_mode', 'force_custom_plan', true),
             set_config('max_parallel_workers_per_gather', '0', true),
             (select c.reltuples from pg_class c where c.oid = 'pipelines'::regclass) as total,
             ${Q}::text ~ '<[0-9-]+>' as phrase, $1::text as user_id,
-            ${fresh ? 'null::bigint' : visibleUpperBound('$1', FEW_VISIBLE)} as visible`,
+            ${fresh ? 'null::bigint' : visibleUpperBound('$1', FEW_VISIBLE)} as visible,
+            ${fresh ? 'null::bigint' : sharesUpTo('$1', MANY_SHARES)} as shares`,
           [userId, query.q, query.prefix ?? false],
         ),
         tx.query<{ 'QUERY PLAN': unknown }>(
@@ -335,8 +374,11 @@ export class SqlSearchStore implements SearchStore {
           [query.q, query.prefix ?? false],
         ),
       ])
-      if (!fresh) this.#remember(userId, Number(setup?.visible))
+      if (!fresh) this.#remember(userId, Number(setup?.visible), Number(setup?.shares))
       const visible = fresh ? cached.count : Number(setup?.visible)
+      const shares =
+        query.shares ??
+        ((fresh ? cached.shares : Number(setup?.shares)) > MANY_SHARES ? 'probe' : 'hash')
       const scope = query.scope ?? (visible <= FEW_VISIBLE ? 'few' : 'many')
       // Never analysed (reltuples -1), or a bound over the cap: the larger is the better guess.
       const total = Math.max(Number(setup?.total), visible)
@@ -344,7 +386,7 @@ export class SqlSearchStore implements SearchStore {
         query.tier3 ??
         tier3Route(estimatedRows(plan?.['QUERY PLAN']), scope === 'few' ? visible : total, total)
       const variant = scope === 'many' && setup?.phrase === true ? 'manyPhrase' : scope
-      return tx.query<HitRow>(SEARCH_SQL[tier3][variant], params)
+      return tx.query<HitRow>(SEARCH_SQL[tier3][shares][variant], params)
     })
     const seen = new Set<string>()
     const hits: SearchHit[] = []
@@ -368,9 +410,9 @@ export class SqlSearchStore implements SearchStore {
     return hits
   }
 
-  #remember(userId: string, count: number): void {
+  #remember(userId: string, count: number, shares: number): void {
     if (this.#visible.size >= MAX_CACHED_COUNTS) this.#visible.clear()
-    this.#visible.set(userId, { count, at: this.now() })
+    this.#visible.set(userId, { count, shares, at: this.now() })
   }
 
   async setTags(pipelineId: string, tags: readonly string[]): Promise<boolean> {

@@ -75,10 +75,14 @@ describe.each(backends)('search and the list agree on visibility on $name', (bac
         .sort()
       for (const tier3 of ['rare', 'common'] as const) {
         for (const scope of ['few', 'many'] as const) {
-          const found = (await store.search.search(user.id, { q: word, limit: 100, tier3, scope }))
-            .map((h) => [h.id, h.role])
-            .sort()
-          expect(found, `${user.email} ${tier3} ${scope}`).toEqual(listed)
+          for (const shares of ['hash', 'probe'] as const) {
+            const found = (
+              await store.search.search(user.id, { q: word, limit: 100, tier3, scope, shares })
+            )
+              .map((h) => [h.id, h.role])
+              .sort()
+            expect(found, `${user.email} ${tier3} ${scope} ${shares}`).toEqual(listed)
+          }
         }
       }
       const tags = await store.search.tagCounts(user.id, 1000)
