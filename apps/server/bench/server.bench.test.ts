@@ -186,7 +186,7 @@ test.skipIf(part('acks'))('acknowledgements: 50 writers', async () => {
               ? `; durable p50 ${ms(result.durable.p50)} p99 ${ms(result.durable.p99)} ms, not durable ${result.notDurable}`
               : '') +
             (serverSide
-              ? `; server: persist mean ${ms(serverSide.persistMeanMs)} ms, ${ms(serverSide.batchMean)} updates per commit`
+              ? `; server: persist mean ${ms(serverSide.persistMeanMs)} ms (${persistTail(serverSide)}), commit mean ${ms(serverSide.commitMeanMs)} ms, ${ms(serverSide.batchMean)} updates per commit`
               : ''),
         )
       }
@@ -247,6 +247,13 @@ async function postmasterPid(url: string): Promise<number | null> {
   } finally {
     await sql.end({ timeout: 5 })
   }
+}
+
+/** The server's persist tail from its histogram: share of updates over each bucket bound. */
+function persistTail(side: ServerSide): string {
+  return Object.entries(side.persistOver)
+    .map(([bound, share]) => `${bound} ${(share * 100).toFixed(1)}%`)
+    .join(', ')
 }
 
 function loadText(load: Load): string {

@@ -62,6 +62,7 @@ describe('the server process', () => {
         'weft_bytes_out_total',
         'weft_fanout_latency_ms_bucket',
         'weft_persist_latency_ms_bucket',
+        'weft_commit_latency_ms_bucket',
         'weft_rejected_frames_total',
         'weft_evictions_total',
       ]) {

@@ -41,6 +41,12 @@ export function createMetrics() {
       buckets: ms,
       registers: [registry],
     }),
+    commitLatency: new Histogram({
+      name: 'weft_commit_latency_ms',
+      help: 'Time one group commit takes in the database, from sending the append to its reply',
+      buckets: ms,
+      registers: [registry],
+    }),
     persistBatchSize: new Histogram({
       name: 'weft_persist_batch_updates',
       help: 'Updates written per group commit',

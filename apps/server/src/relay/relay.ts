@@ -943,9 +943,17 @@ export class Relay {
         pipelineId: doc.id,
         updates: list.length > 1 ? [Y.mergeUpdates(list)] : list,
       }))
+      const sentAt = this.timers.now()
       const result: Promise<Map<string, number> | { error: unknown }> =
         append.length > 0
-          ? this.store.appendUpdates(append).catch((error: unknown) => ({ error }))
+          ? this.store.appendUpdates(append).then(
+              (heads) => {
+                // Apart from persistLatency, which adds the wait for the commit ahead (bench/).
+                this.metrics.commitLatency.observe(this.timers.now() - sentAt)
+                return heads
+              },
+              (error: unknown) => ({ error }),
+            )
           : Promise.resolve(new Map<string, number>())
       for (const doc of updates.keys()) doc.appending++
       this.inflight.push({ batch, updates, durable, result })
