@@ -1,6 +1,6 @@
 import postgres from 'postgres'
 import type { StorageLogger as Logger } from './logger.js'
-import type { Db, Param, Queryable } from './sql.js'
+import type { Db, Param, Queryable, QueryOptions } from './sql.js'
 import { normaliseRow } from './sql.js'
 
 export interface PostgresDbOptions {
@@ -34,17 +34,22 @@ export function openPostgresDb(options: PostgresDbOptions): Db {
     target: postgres.Sql | postgres.TransactionSql,
     text: string,
     params: ReadonlyArray<Param> = [],
+    options: QueryOptions = {},
   ): Promise<T[]> => {
     // unsafe(text, params) sends the values as bind parameters; only the text is SQL.
-    const rows = await target.unsafe(text, params as postgres.ParameterOrJSON<never>[])
+    const rows = await target.unsafe(text, params as postgres.ParameterOrJSON<never>[], {
+      prepare: options.prepare === true,
+    })
     return rows.map((row) => normaliseRow<T>(row as Record<string, unknown>))
   }
 
   return {
     kind: 'postgres',
-    query: (text, params) => run(sql, text, params),
+    query: (text, params, options) => run(sql, text, params, options),
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-      const result = await sql.begin((tx) => fn({ query: (text, params) => run(tx, text, params) }))
+      const result = await sql.begin((tx) =>
+        fn({ query: (text, params, options) => run(tx, text, params, options) }),
+      )
       return result as T
     },
     async listen(channel, onNotify, onReconnect) {

@@ -628,6 +628,7 @@ async function appendStatement(
     params.push(data)
     return `($1::text, h.head_seq - $2::bigint + ${i + 1}, $${params.length}::bytea)`
   })
+  // Prepared: this runs for every group commit, and unprepared it took two round trips.
   const [row] = await db.query<{ head_seq: unknown }>(
     `with h as (
        update pipelines set head_seq = head_seq + $2::bigint, updated_at = now()
@@ -639,6 +640,7 @@ async function appendStatement(
      )
      select h.head_seq, pg_notify($3::text, $1::text || ' ' || h.head_seq::text) from h`,
     params,
+    { prepare: true },
   )
   return row ? num(row.head_seq) : null
 }

@@ -4,8 +4,23 @@
  */
 export type Param = string | number | boolean | Date | Uint8Array | null
 
+export interface QueryOptions {
+  /**
+   * Keep the statement prepared on its connection (postgres.js; PGlite ignores it). postgres.js
+   * otherwise runs every statement that has parameters in two round trips (parse and describe,
+   * then bind and execute), and the second waits for the caller's event loop. Only for a
+   * statement run very often with the same text, whose plan does not depend on the values: after
+   * five runs PostgreSQL may reuse a generic plan.
+   */
+  prepare?: boolean
+}
+
 export interface Queryable {
-  query<T extends object>(text: string, params?: ReadonlyArray<Param>): Promise<T[]>
+  query<T extends object>(
+    text: string,
+    params?: ReadonlyArray<Param>,
+    options?: QueryOptions,
+  ): Promise<T[]>
 }
 
 export interface Db extends Queryable {
