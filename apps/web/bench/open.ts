@@ -120,7 +120,10 @@ export async function measureOpen(page: Page, url: string): Promise<Open> {
   paintedWaiters.delete(page)
   if (!at) {
     openStats.pushMissed++
-    await node.waitFor({ state: 'attached', timeout: 60_000 })
+    await node.waitFor({ state: 'attached', timeout: 60_000 }).catch(async (e: unknown) => {
+      // Say where the open stopped (the cause of these rare opens is not known yet).
+      throw new Error(`${String(e).split('\n')[0]}; page: ${await pageState(page)}`)
+    })
   }
   for (let attempt = 0; ; attempt++) {
     if (at) await page.mouse.click(at.x, at.y)
@@ -196,4 +199,34 @@ export async function afterFirstOpen(page: Page): Promise<void> {
       { timeout: 10_000 },
     )
     .catch(() => undefined)
+}
+
+/** The app's marks, the status chip, the canvas's viewport and nodes, the page's text: for a failed open. */
+async function pageState(page: Page): Promise<string> {
+  return page
+    .evaluate(() =>
+      JSON.stringify({
+        url: location.href,
+        marks: performance
+          .getEntriesByType('mark')
+          .map((m) => `${m.name}@${Math.round(m.startTime)}`),
+        status: document.querySelector('.status-chip')?.getAttribute('data-status') ?? null,
+        viewport:
+          document.querySelector<HTMLElement>('.react-flow__viewport')?.style.transform ?? null,
+        pane: (() => {
+          const r = document.querySelector('.react-flow')?.getBoundingClientRect()
+          return r ? `${Math.round(r.width)}x${Math.round(r.height)}` : null
+        })(),
+        flowNodes: document.querySelectorAll('.react-flow__node').length,
+        text: document.body.innerText.slice(0, 300),
+        resources: performance
+          .getEntriesByType('resource')
+          .filter((r) => /\/api\//.test(r.name))
+          .map(
+            (r) =>
+              `${new URL(r.name).pathname}@${Math.round((r as PerformanceResourceTiming).responseEnd)}`,
+          ),
+      }),
+    )
+    .catch((e: unknown) => `unreadable (${String(e)})`)
 }
