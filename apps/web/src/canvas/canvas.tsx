@@ -365,10 +365,10 @@ function CanvasInner({ session, selection, onSelect, ref, libraryOpen }: CanvasP
   /**
    * Fits the viewport to `ids` (default: everything visible). Computed from the scene rather
    * than React Flow's fitView, which only counts nodes it has rendered (with culling on, the
-   * ones already in view).
+   * ones already in view). False when there is nothing to fit yet, or the pane has no size.
    */
   const fitTo = useCallback(
-    (ids: readonly string[] | undefined, duration: number) => {
+    (ids: readonly string[] | undefined, duration: number): boolean => {
       const { scene } = latest.current
       const list = ids ?? (scene.model.children.get('') ?? []).map((n) => n.id)
       let x0 = Infinity
@@ -385,10 +385,10 @@ function CanvasInner({ session, selection, onSelect, ref, libraryOpen }: CanvasP
         y1 = Math.max(y1, a.y + z.height)
       }
       const el = wrapper.current
-      if (!el || !Number.isFinite(x0)) return
+      if (!el || !Number.isFinite(x0)) return false
       const width = el.clientWidth || el.offsetWidth
       const height = el.clientHeight || el.offsetHeight
-      if (!width || !height) return
+      if (!width || !height) return false
       const v = getViewportForBounds(
         { x: x0, y: y0, width: x1 - x0, height: y1 - y0 },
         width,
@@ -398,6 +398,7 @@ function CanvasInner({ session, selection, onSelect, ref, libraryOpen }: CanvasP
         0.1,
       )
       void flow.setViewport(v, { duration })
+      return true
     },
     [flow],
   )
@@ -542,12 +543,19 @@ function CanvasInner({ session, selection, onSelect, ref, libraryOpen }: CanvasP
   const hasNodes = nodes.length > 0
   useEffect(() => {
     if (fitted.current || !hasNodes) return
-    const raf = requestAnimationFrame(() => {
-      fitted.current = true
+    // Until a fit has been applied. A fit tried before there is a scene or a sized pane does
+    // nothing, and one cold open in about a dozen (bench, under load) stayed at the default
+    // viewport with no node in view; so try again on the next frames.
+    let raf = 0
+    let tries = 0
+    const attempt = () => {
       // A long pipeline opens at its start, readable, rather than as a speck.
       const top = latest.current.scene.model.children.get('') ?? []
-      fitTo(top.length > 60 ? top.slice(0, 12).map((n) => n.id) : undefined, 0)
-    })
+      if (fitTo(top.length > 60 ? top.slice(0, 12).map((n) => n.id) : undefined, 0))
+        fitted.current = true
+      else if (++tries < 120) raf = requestAnimationFrame(attempt)
+    }
+    raf = requestAnimationFrame(attempt)
     return () => cancelAnimationFrame(raf)
   }, [fitTo, hasNodes])
 
