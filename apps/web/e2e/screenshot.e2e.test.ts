@@ -10,7 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { users } from './harness/api.js'
 import { openDevice } from './harness/browser.js'
 import type { Device } from './harness/browser.js'
-import { avatars, expectStatus, openPipeline, runCommand, signIn, until } from './harness/app.js'
+import {
+  avatars,
+  expectStatus,
+  openPipeline,
+  pageState,
+  runCommand,
+  signIn,
+  until,
+} from './harness/app.js'
 import { repoRoot } from './harness/paths.js'
 import { admin as adminAccount, startServer } from './harness/server.js'
 import type { TestServer } from './harness/server.js'
@@ -96,19 +104,31 @@ let server: TestServer
 let ada: Device
 let bob: Device
 
+let id: string
+let bobPassword: string
+
 beforeAll(async () => {
   server = await startServer()
   const { admin, password } = await users(server, ['bob@example.com'])
-  const id = await admin.createPipeline(codeReview)
+  id = await admin.createPipeline(codeReview)
   await admin.share(id, 'bob@example.com', 'editor')
+  bobPassword = password('bob@example.com')
+})
+
+/**
+ * Both browsers, fresh, in the test itself rather than in beforeAll: a retry (decision 0015) then
+ * starts from new browsers instead of the pages a failed try left behind.
+ */
+async function openBoth(): Promise<void> {
+  await Promise.all([ada?.dispose(), bob?.dispose()])
   ada = await openDevice({ viewport })
   bob = await openDevice({ viewport })
   for (const d of [ada, bob]) await d.page.emulateMedia({ colorScheme: 'light' })
   await signIn(ada, server, adminAccount.email, adminAccount.password)
-  await signIn(bob, server, 'bob@example.com', password('bob@example.com'))
+  await signIn(bob, server, 'bob@example.com', bobPassword)
   await openPipeline(ada.page, server, id)
   await openPipeline(bob.page, server, id)
-})
+}
 
 afterAll(async () => {
   await ada?.dispose()
@@ -118,9 +138,18 @@ afterAll(async () => {
 
 describe('README screenshot', () => {
   it('shows two people in one pipeline, and saves docs/images/editor-two-users.png', async () => {
+    await openBoth()
     const node = (name: string) => `[data-testid="step-node-${name}"]`
     for (const d of [ada, bob]) {
-      await d.page.locator(node('summary')).waitFor()
+      await d.page
+        .locator(node('summary'))
+        .waitFor()
+        .catch(async (error: unknown) => {
+          throw new Error(
+            `${d === ada ? 'Ada' : 'Bob'}'s canvas never showed the pipeline: ${String(error)}\n` +
+              `page: ${await pageState(d.page)}\nerrors: ${JSON.stringify(d.errors)}`,
+          )
+        })
       await expectStatus(d.page, 'saved')
       // More room for the pipeline: the step library closed, the canvas fitted to it.
       await runCommand(d.page, 'view.toggleLibrary', 'step library')

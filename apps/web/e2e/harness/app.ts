@@ -19,6 +19,30 @@ export async function openPipeline(page: Page, server: TestServer, id: string): 
   await page.locator('[data-testid="editor-panes"]').waitFor({ timeout: 30_000 })
 }
 
+/**
+ * Where a page stands, for a failure message: its URL, the save status, how many canvas nodes it
+ * has, the app's performance marks and the start of its text.
+ */
+export async function pageState(page: Page): Promise<string> {
+  try {
+    const state = await page.evaluate(() => ({
+      url: location.href,
+      status: document.querySelector('.status-chip')?.getAttribute('data-status') ?? null,
+      nodes: document.querySelectorAll('.react-flow__node').length,
+      hiddenNodes: [...document.querySelectorAll<HTMLElement>('.react-flow__node')].filter(
+        (n) => getComputedStyle(n).visibility === 'hidden',
+      ).length,
+      marks: performance
+        .getEntriesByType('mark')
+        .map((m) => `${m.name}@${Math.round(m.startTime)}`),
+      text: document.body.innerText.slice(0, 400),
+    }))
+    return JSON.stringify(state)
+  } catch (error) {
+    return `(page state unavailable: ${String(error)})`
+  }
+}
+
 /** The editor's panes' visible text (canvas, YAML pane, inspector). */
 export function panesText(page: Page): Promise<string> {
   return page.locator('[data-testid="editor-panes"]').innerText()
