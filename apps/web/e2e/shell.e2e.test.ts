@@ -64,15 +64,15 @@ describe('shell', () => {
   it('follows the system theme, toggles by shortcut and keeps the choice', async () => {
     await desk.page.emulateMedia({ colorScheme: 'dark' })
     await openPipeline(desk.page, server, id)
-    expect(await theme(desk)).toBe('dark')
+    await expect.poll(() => theme(desk)).toBe('dark')
     await desk.page.keyboard.press('Control+Shift+L')
-    expect(await theme(desk)).toBe('light')
+    await expect.poll(() => theme(desk)).toBe('light')
     await desk.page.reload()
     await desk.page.locator('[data-testid="editor-panes"]').waitFor()
-    expect(await theme(desk)).toBe('light')
+    await expect.poll(() => theme(desk)).toBe('light')
     const bg = await desk.page.evaluate(() => getComputedStyle(document.body).backgroundColor)
     await runCommand(desk.page, 'view.toggleTheme', 'theme')
-    expect(await theme(desk)).toBe('dark')
+    await expect.poll(() => theme(desk)).toBe('dark')
     expect(
       await desk.page.evaluate(() => getComputedStyle(document.body).backgroundColor),
     ).not.toBe(bg)
