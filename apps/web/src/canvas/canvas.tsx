@@ -543,9 +543,8 @@ function CanvasInner({ session, selection, onSelect, ref, libraryOpen }: CanvasP
   const hasNodes = nodes.length > 0
   useEffect(() => {
     if (fitted.current || !hasNodes) return
-    // Until a fit has been applied. A fit tried before there is a scene or a sized pane does
-    // nothing, and one cold open in about a dozen (bench, under load) stayed at the default
-    // viewport with no node in view; so try again on the next frames.
+    // Until a fit has been applied: fitTo does nothing while there is no scene to fit or the
+    // pane has no size, so try again on the next frames.
     let raf = 0
     let tries = 0
     const attempt = () => {
