@@ -10,6 +10,7 @@ import type { StepDiagnostics } from './flow'
 import type { XY } from './layout'
 import { deriveModel, isRecord, type CanvasModel } from './model'
 import { readPositions } from './ops'
+import { transactionCount } from '../collab/transaction-count'
 
 function topOf(type: Y.AbstractType<unknown>): Y.AbstractType<unknown> {
   let t = type
@@ -21,40 +22,54 @@ function topOf(type: Y.AbstractType<unknown>): Y.AbstractType<unknown> {
   return t
 }
 
-/** The canvas model, re-derived lazily after transactions that touch more than layout/notes. */
-export function useModel(doc: Y.Doc): CanvasModel {
-  const store = useMemo(() => {
-    let model = deriveModel(doc)
-    let dirty = false
-    const listeners = new Set<() => void>()
-    const skip = new Set<unknown>([doc.getMap(docKeys.layout), doc.getMap(docKeys.notes)])
-    const onTx = (tr: Y.Transaction) => {
-      for (const type of tr.changed.keys()) {
-        if (!skip.has(topOf(type as Y.AbstractType<unknown>))) {
-          dirty = true
-          for (const l of listeners) l()
-          return
-        }
+/**
+ * The canvas model, re-derived lazily after transactions that touch more than layout/notes, and
+ * after any transaction made while nobody listened (between the render that derived it and
+ * React's subscribe).
+ */
+export function modelStore(doc: Y.Doc) {
+  let seen = transactionCount(doc)
+  let model = deriveModel(doc)
+  let dirty = false
+  const listeners = new Set<() => void>()
+  const skip = new Set<unknown>([doc.getMap(docKeys.layout), doc.getMap(docKeys.notes)])
+  const onTx = (tr: Y.Transaction) => {
+    for (const type of tr.changed.keys()) {
+      if (!skip.has(topOf(type as Y.AbstractType<unknown>))) {
+        dirty = true
+        for (const l of listeners) l()
+        return
       }
     }
-    return {
-      subscribe(l: () => void) {
-        if (listeners.size === 0) doc.on('afterTransaction', onTx)
-        listeners.add(l)
-        return () => {
-          listeners.delete(l)
-          if (listeners.size === 0) doc.off('afterTransaction', onTx)
+  }
+  return {
+    subscribe(l: () => void): () => void {
+      if (listeners.size === 0) {
+        doc.on('afterTransaction', onTx)
+        if (transactionCount(doc) !== seen) dirty = true
+      }
+      listeners.add(l)
+      return () => {
+        listeners.delete(l)
+        if (listeners.size === 0) {
+          doc.off('afterTransaction', onTx)
+          seen = transactionCount(doc)
         }
-      },
-      get(): CanvasModel {
-        if (dirty) {
-          dirty = false
-          model = deriveModel(doc)
-        }
-        return model
-      },
-    }
-  }, [doc])
+      }
+    },
+    get(): CanvasModel {
+      if (dirty) {
+        dirty = false
+        seen = transactionCount(doc)
+        model = deriveModel(doc)
+      }
+      return model
+    },
+  }
+}
+
+export function useModel(doc: Y.Doc): CanvasModel {
+  const store = useMemo(() => modelStore(doc), [doc])
   return useSyncExternalStore(store.subscribe, store.get)
 }
 

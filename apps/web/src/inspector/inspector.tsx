@@ -27,6 +27,7 @@ import {
   type FormContextValue,
 } from './fields'
 import { getIn, stepWriter, workflowWriter } from './writer'
+import { transactionCount } from '../collab/transaction-count'
 import './inspector.css'
 
 export interface InspectorProps {
@@ -39,16 +40,22 @@ export interface InspectorProps {
 export function useDocVersion(doc: Y.Doc): number {
   const store = useMemo(() => {
     let version = 0
+    let seen = transactionCount(doc)
     const types = pipelineTypes(doc)
     return {
       subscribe(onChange: () => void) {
+        // A transaction between the render that read the document and this subscribe: read again.
+        if (transactionCount(doc) !== seen) version++
         const handler = (tr: Y.Transaction) => {
           if (!touchesPipeline(tr, types)) return
           version++
           onChange()
         }
         doc.on('afterTransaction', handler)
-        return () => doc.off('afterTransaction', handler)
+        return () => {
+          doc.off('afterTransaction', handler)
+          seen = transactionCount(doc)
+        }
       },
       get: () => version,
     }
