@@ -2,7 +2,7 @@
  * Subscriptions from the Y.Doc to React, split so that a position change (a drag here or
  * elsewhere) never re-derives the graph, and a pipeline change re-derives it once per render.
  */
-import * as Y from 'yjs'
+import type * as Y from 'yjs'
 import { useMemo, useState, useSyncExternalStore } from 'react'
 import { docKeys, exportYaml, validateYaml } from '@weft/core'
 import { useDocDiagnostics } from '../editor/diagnostics'
@@ -10,62 +10,12 @@ import type { StepDiagnostics } from './flow'
 import type { XY } from './layout'
 import { deriveModel, isRecord, type CanvasModel } from './model'
 import { readPositions } from './ops'
-import { transactionCount } from '../collab/transaction-count'
+import { docStore, type DocStore } from '../collab/doc-store'
 
-function topOf(type: Y.AbstractType<unknown>): Y.AbstractType<unknown> {
-  let t = type
-  for (let i = 0; i < 256; i++) {
-    const parent = t._item?.parent
-    if (!(parent instanceof Y.AbstractType)) return t
-    t = parent as Y.AbstractType<unknown>
-  }
-  return t
-}
-
-/**
- * The canvas model, re-derived lazily after transactions that touch more than layout/notes, and
- * after any transaction made while nobody listened (between the render that derived it and
- * React's subscribe).
- */
-export function modelStore(doc: Y.Doc) {
-  let seen = transactionCount(doc)
-  let model = deriveModel(doc)
-  let dirty = false
-  const listeners = new Set<() => void>()
+/** The canvas model, re-derived after transactions that touch more than layout and notes. */
+export function modelStore(doc: Y.Doc): DocStore<CanvasModel> {
   const skip = new Set<unknown>([doc.getMap(docKeys.layout), doc.getMap(docKeys.notes)])
-  const onTx = (tr: Y.Transaction) => {
-    for (const type of tr.changed.keys()) {
-      if (!skip.has(topOf(type as Y.AbstractType<unknown>))) {
-        dirty = true
-        for (const l of listeners) l()
-        return
-      }
-    }
-  }
-  return {
-    subscribe(l: () => void): () => void {
-      if (listeners.size === 0) {
-        doc.on('afterTransaction', onTx)
-        if (transactionCount(doc) !== seen) dirty = true
-      }
-      listeners.add(l)
-      return () => {
-        listeners.delete(l)
-        if (listeners.size === 0) {
-          doc.off('afterTransaction', onTx)
-          seen = transactionCount(doc)
-        }
-      }
-    },
-    get(): CanvasModel {
-      if (dirty) {
-        dirty = false
-        seen = transactionCount(doc)
-        model = deriveModel(doc)
-      }
-      return model
-    },
-  }
+  return docStore(doc, { read: deriveModel, touches: (top) => !skip.has(top) })
 }
 
 export function useModel(doc: Y.Doc): CanvasModel {

@@ -8,21 +8,12 @@ import { docKeys, listThreads } from '@weft/core'
 import type { CommentThread } from '@weft/core'
 import { useMemo, useSyncExternalStore } from 'react'
 import * as Y from 'yjs'
+import { docStore, type DocStore } from '../collab/doc-store'
 
 export interface ThreadsSnapshot {
   readonly threads: readonly CommentThread[]
   /** Step id → step name, for the steps threads are on. */
   readonly stepNames: ReadonlyMap<string, string>
-}
-
-function topOf(type: Y.AbstractType<unknown>): Y.AbstractType<unknown> {
-  let t = type
-  for (let i = 0; i < 256; i++) {
-    const parent = t._item?.parent
-    if (!(parent instanceof Y.AbstractType)) return t
-    t = parent as Y.AbstractType<unknown>
-  }
-  return t
 }
 
 /** A step's name read straight from its record (decision 0001), without reading the pipeline. */
@@ -48,46 +39,9 @@ function key(s: ThreadsSnapshot): string {
   return JSON.stringify([s.threads, [...s.stepNames]])
 }
 
-export function threadsStore(doc: Y.Doc) {
-  let snapshot = read(doc)
-  let snapshotKey = key(snapshot)
-  let dirty = false
-  const listeners = new Set<() => void>()
+export function threadsStore(doc: Y.Doc): DocStore<ThreadsSnapshot> {
   const watched = new Set<unknown>([doc.getMap(docKeys.notes), doc.getMap(docKeys.steps)])
-  const onTx = (tr: Y.Transaction) => {
-    for (const type of tr.changed.keys()) {
-      if (watched.has(topOf(type as Y.AbstractType<unknown>))) {
-        dirty = true
-        for (const l of listeners) l()
-        return
-      }
-    }
-  }
-  return {
-    subscribe(l: () => void): () => void {
-      if (listeners.size === 0) {
-        doc.on('afterTransaction', onTx)
-        dirty = true // whatever happened while nobody listened
-      }
-      listeners.add(l)
-      return () => {
-        listeners.delete(l)
-        if (listeners.size === 0) doc.off('afterTransaction', onTx)
-      }
-    },
-    get(): ThreadsSnapshot {
-      if (dirty) {
-        dirty = false
-        const next = read(doc)
-        const nextKey = key(next)
-        if (nextKey !== snapshotKey) {
-          snapshot = next
-          snapshotKey = nextKey
-        }
-      }
-      return snapshot
-    },
-  }
+  return docStore(doc, { read, touches: (top) => watched.has(top), key })
 }
 
 export function useThreads(doc: Y.Doc): ThreadsSnapshot {
