@@ -13,7 +13,7 @@ import {
   diagnoseMiss,
   enclosingLoops,
   frameAncestor,
-  liveBefore,
+  liveBeforeNamed,
   rootAncestor,
   type Miss,
 } from './resolve.js'
@@ -432,7 +432,7 @@ class DataEdges {
         (field === 'break_condition' || field === 'continue_condition')
       if ((isWhileTest || isForTest) && body !== undefined) {
         const inBody = [...body.steps].reverse().find((s) => s.name === name)
-        const before = liveBefore(consumer).find((s) => s.name === name)
+        const before = liveBeforeNamed(consumer, name)
         if (inBody !== undefined) {
           if (isWhileTest && before === undefined)
             return {
@@ -447,7 +447,7 @@ class DataEdges {
 
     if (ref.kind === 'template_step') return this.template(ref, consumer, consumerId)
 
-    const hit = liveBefore(consumer).find((s) => s.name === name)
+    const hit = liveBeforeNamed(consumer, name)
     if (hit !== undefined) return found(hit, consumer, name)
     const dot = name.indexOf('.')
     if (
@@ -456,7 +456,7 @@ class DataEdges {
     ) {
       // `scan.files` is one name to pipeline_ex, never a path (§14.2); point at the step meant.
       const head = name.slice(0, dot)
-      const meant = liveBefore(consumer).find((s) => s.name === head)
+      const meant = liveBeforeNamed(consumer, head)
       if (meant !== undefined) {
         const fix =
           ref.kind === 'data_source'
@@ -490,7 +490,7 @@ class DataEdges {
           )
         : r
     }
-    const live = liveBefore(consumer).find((s) => s.name === name)
+    const live = liveBeforeNamed(consumer, name)
     if (live !== undefined)
       return {
         source: live.id,
@@ -637,7 +637,7 @@ function preInterpolated(
     const outer = preInterpolated(owner, name, depth + 1)
     if (outer !== undefined) return { step: outer.step, fromParent: true }
   }
-  const hit = liveBefore(anc).find((s) => s.name === name)
+  const hit = liveBeforeNamed(anc, name)
   return hit === undefined ? undefined : { step: hit, fromParent: false }
 }
 

@@ -7,20 +7,23 @@
  */
 import type { Body, StepInfo, Structure } from './structure.js'
 
-/** Steps whose results exist when `step` starts, most recent first. Stops at the frame boundary. */
-export function liveBefore(step: StepInfo): StepInfo[] {
-  const out: StepInfo[] = []
+/**
+ * The step named `name` whose result exists when `step` starts: the most recent one before it,
+ * stopping at the frame boundary. It runs for every reference, and a reference usually reads a
+ * step just before it, so the walk stops at the first match rather than listing the frame.
+ */
+export function liveBeforeNamed(step: StepInfo, name: string): StepInfo | undefined {
   let cur: StepInfo | undefined = step
   for (let guard = 0; cur !== undefined && guard < 256; guard++) {
     const body: Body = cur.body
     for (let j = cur.index - 1; j >= 0; j--) {
       const s = body.steps[j]
-      if (s !== undefined) out.push(s)
+      if (s !== undefined && s.name === name) return s
     }
     if (body.kind === 'top' || body.kind === 'inline_pipeline') break
     cur = body.owner
   }
-  return out
+  return undefined
 }
 
 /** The bodies `step` runs inside, innermost first, up to and including its frame's root list. */
