@@ -98,7 +98,12 @@ export class PipelineConnection {
     performance.mark('weft:idb-open')
     const doc = new Y.Doc()
     const persistence = new IndexeddbPersistence(dbName(pipelineId, options.dbPrefix), doc)
+    // y-indexeddb listens for updates from the start, so Yjs would encode the whole loaded copy
+    // once more, as an update event, only for y-indexeddb to drop it (it skips its own origin).
+    // Nothing else can change this doc before it is returned: listen once the copy is in.
+    doc.off('update', persistence._storeUpdate)
     await persistence.whenSynced
+    doc.on('update', persistence._storeUpdate)
     performance.mark('weft:idb-synced')
     return new PipelineConnection(pipelineId, doc, persistence)
   }
@@ -127,7 +132,16 @@ export class PipelineConnection {
       `${options.wsOrigin ?? defaultWsOrigin()}/sync`,
       this.pipelineId,
       this.doc,
-      { protocols, awareness: this.awareness, connect: online, maxBackoffTime: 5000 },
+      // No BroadcastChannel: tabs of one browser meet through the server like everyone else
+      // (offline, this class disconnects the channel anyway), and connecting it would encode the
+      // whole document on every open (docs/decisions/0016-web-open-path.md).
+      {
+        protocols,
+        awareness: this.awareness,
+        connect: online,
+        maxBackoffTime: 5000,
+        disableBc: true,
+      },
     )
     this.provider = provider
     mergeAck(this.required, Y.decodeStateVector(Y.encodeStateVector(this.doc)))
