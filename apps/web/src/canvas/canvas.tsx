@@ -7,6 +7,7 @@ import {
   useCallback,
   useEffect,
   useImperativeHandle,
+  useLayoutEffect,
   useMemo,
   useRef,
   useState,
@@ -28,6 +29,7 @@ import {
   type EdgeChange,
   type NodeChange,
   type NodeMouseHandler,
+  type Viewport,
 } from '@xyflow/react'
 import { setStepPosition, stepCatalogue, type StepPlace } from '@weft/core'
 import { isTextInput, useRegisterCommands, type EditorCommand } from '../editor/commands'
@@ -369,36 +371,9 @@ function CanvasInner({ session, selection, onSelect, ref, libraryOpen }: CanvasP
    */
   const fitTo = useCallback(
     (ids: readonly string[] | undefined, duration: number): boolean => {
-      const { scene } = latest.current
-      const list = ids ?? (scene.model.children.get('') ?? []).map((n) => n.id)
-      let x0 = Infinity
-      let y0 = Infinity
-      let x1 = -Infinity
-      let y1 = -Infinity
-      for (const id of list) {
-        if (nodeHidden(scene, id)) continue
-        const a = absOf(scene, id)
-        const z = scene.sizes.get(id) ?? STEP_SIZE
-        x0 = Math.min(x0, a.x)
-        y0 = Math.min(y0, a.y)
-        x1 = Math.max(x1, a.x + z.width)
-        y1 = Math.max(y1, a.y + z.height)
-      }
-      const el = wrapper.current
-      if (!el || !Number.isFinite(x0)) return false
-      const width = el.clientWidth || el.offsetWidth
-      const height = el.clientHeight || el.offsetHeight
-      if (!width || !height) return false
-      const v = getViewportForBounds(
-        { x: x0, y: y0, width: x1 - x0, height: y1 - y0 },
-        width,
-        height,
-        0.05,
-        1,
-        0.1,
-      )
-      void flow.setViewport(v, { duration })
-      return true
+      const v = viewportToFit(latest.current.scene, ids, paneSizeOf(wrapper.current))
+      if (v) void flow.setViewport(v, { duration })
+      return v !== undefined
     },
     [flow],
   )
@@ -537,6 +512,20 @@ function CanvasInner({ session, selection, onSelect, ref, libraryOpen }: CanvasP
   // Fit once, when the pane first has nodes and a size; never again by itself (remote edits must
   // not move anyone's viewport).
   const fitted = useRef(false)
+  // React Flow learns its pane's size, its nodes and then (by the fit) its viewport only after it
+  // has rendered, each in a render of its own, the fit a frame later. So the pane is measured
+  // before React Flow mounts, and React Flow starts at the fitted viewport: the nodes it renders
+  // first are the ones that stay on screen (docs/decisions/0016-web-open-path.md).
+  const [start, setStart] = useState<{ viewport: Viewport | undefined }>()
+  useLayoutEffect(() => {
+    const { scene } = latest.current
+    const viewport = viewportToFit(scene, openingView(scene), paneSizeOf(wrapper.current))
+    if (viewport) {
+      fitted.current = true
+      performance.mark('weft:first-fit', { detail: { tries: 0 } })
+    }
+    setStart({ viewport })
+  }, [])
   useEffect(() => {
     performance.mark('weft:canvas-mounted')
   }, [])
@@ -548,9 +537,7 @@ function CanvasInner({ session, selection, onSelect, ref, libraryOpen }: CanvasP
     let raf = 0
     let tries = 0
     const attempt = () => {
-      // A long pipeline opens at its start, readable, rather than as a speck.
-      const top = latest.current.scene.model.children.get('') ?? []
-      if (fitTo(top.length > 60 ? top.slice(0, 12).map((n) => n.id) : undefined, 0)) {
+      if (fitTo(openingView(latest.current.scene), 0)) {
         fitted.current = true
         // For the benchmark's report of an open that shows no node (bench/open.ts).
         performance.mark('weft:first-fit', { detail: { tries } })
@@ -757,51 +744,54 @@ function CanvasInner({ session, selection, onSelect, ref, libraryOpen }: CanvasP
     >
       <NodeActionsContext.Provider value={nodeActions}>
         <EdgeActionsContext.Provider value={edgeActions}>
-          <ReactFlow<WeftNode, WeftEdge>
-            nodes={nodes}
-            edges={edges}
-            nodeTypes={nodeTypes}
-            edgeTypes={edgeTypes}
-            onNodesChange={onNodesChange}
-            onEdgesChange={onEdgesChange}
-            onNodeDragStop={onNodeDragStop}
-            onNodeClick={onNodeClick}
-            nodesDraggable={!readOnly}
-            nodesConnectable={false}
-            edgesReconnectable={false}
-            elementsSelectable
-            deleteKeyCode={null}
-            onlyRenderVisibleElements={nodes.length > CULL_ABOVE}
-            elevateNodesOnSelect={false}
-            minZoom={0.05}
-            maxZoom={2}
-            aria-label="Pipeline canvas"
-          >
-            <Background variant={BackgroundVariant.Dots} gap={24} size={1} />
-            <MiniMap pannable zoomable nodeClassName={minimapClass} ariaLabel="Minimap" />
-            <Controls showInteractive={false} aria-label="Canvas controls">
-              {!readOnly ? (
-                <ControlButton
-                  onClick={api.autoLayout}
-                  title="Auto-layout"
-                  aria-label="Auto-layout"
-                >
-                  ⇅
-                </ControlButton>
-              ) : null}
-              {!readOnly ? (
-                <ControlButton
-                  onClick={api.toggleLibrary}
-                  title="Step library"
-                  aria-label="Show or hide the step library"
-                  aria-pressed={showLibrary}
-                >
-                  ＋
-                </ControlButton>
-              ) : null}
-            </Controls>
-            <RemoteCursors awareness={awareness} />
-          </ReactFlow>
+          {start ? (
+            <ReactFlow<WeftNode, WeftEdge>
+              {...(start.viewport ? { defaultViewport: start.viewport } : {})}
+              nodes={nodes}
+              edges={edges}
+              nodeTypes={nodeTypes}
+              edgeTypes={edgeTypes}
+              onNodesChange={onNodesChange}
+              onEdgesChange={onEdgesChange}
+              onNodeDragStop={onNodeDragStop}
+              onNodeClick={onNodeClick}
+              nodesDraggable={!readOnly}
+              nodesConnectable={false}
+              edgesReconnectable={false}
+              elementsSelectable
+              deleteKeyCode={null}
+              onlyRenderVisibleElements={nodes.length > CULL_ABOVE}
+              elevateNodesOnSelect={false}
+              minZoom={0.05}
+              maxZoom={2}
+              aria-label="Pipeline canvas"
+            >
+              <Background variant={BackgroundVariant.Dots} gap={24} size={1} />
+              <MiniMap pannable zoomable nodeClassName={minimapClass} ariaLabel="Minimap" />
+              <Controls showInteractive={false} aria-label="Canvas controls">
+                {!readOnly ? (
+                  <ControlButton
+                    onClick={api.autoLayout}
+                    title="Auto-layout"
+                    aria-label="Auto-layout"
+                  >
+                    ⇅
+                  </ControlButton>
+                ) : null}
+                {!readOnly ? (
+                  <ControlButton
+                    onClick={api.toggleLibrary}
+                    title="Step library"
+                    aria-label="Show or hide the step library"
+                    aria-pressed={showLibrary}
+                  >
+                    ＋
+                  </ControlButton>
+                ) : null}
+              </Controls>
+              <RemoteCursors awareness={awareness} />
+            </ReactFlow>
+          ) : null}
         </EdgeActionsContext.Provider>
       </NodeActionsContext.Provider>
       {showLibrary && !readOnly ? (
@@ -837,6 +827,56 @@ function minimapClass(node: WeftNode): string {
     : node.data.problems.length > 0
       ? 'weft-mini weft-mini--error'
       : 'weft-mini'
+}
+
+/** The size of the pane React Flow fills; zero while it is not laid out (a hidden tab). */
+function paneSizeOf(el: HTMLElement | null): { width: number; height: number } {
+  return {
+    width: el?.clientWidth || el?.offsetWidth || 0,
+    height: el?.clientHeight || el?.offsetHeight || 0,
+  }
+}
+
+/** What an open shows: everything, or a long pipeline's start, readable rather than a speck. */
+function openingView(scene: Scene): string[] | undefined {
+  const top = scene.model.children.get('') ?? []
+  return top.length > 60 ? top.slice(0, 12).map((n) => n.id) : undefined
+}
+
+/**
+ * The viewport that fits `ids` (default: every top-level step) into a pane of `size`, computed
+ * from the scene rather than by React Flow's fitView, which only counts the nodes it has rendered
+ * (with culling on, the ones already in view). Undefined when there is nothing to fit or the
+ * pane has no size.
+ */
+function viewportToFit(
+  scene: Scene,
+  ids: readonly string[] | undefined,
+  size: { width: number; height: number },
+): Viewport | undefined {
+  const list = ids ?? (scene.model.children.get('') ?? []).map((n) => n.id)
+  let x0 = Infinity
+  let y0 = Infinity
+  let x1 = -Infinity
+  let y1 = -Infinity
+  for (const id of list) {
+    if (nodeHidden(scene, id)) continue
+    const a = absOf(scene, id)
+    const z = scene.sizes.get(id) ?? STEP_SIZE
+    x0 = Math.min(x0, a.x)
+    y0 = Math.min(y0, a.y)
+    x1 = Math.max(x1, a.x + z.width)
+    y1 = Math.max(y1, a.y + z.height)
+  }
+  if (!Number.isFinite(x0) || !size.width || !size.height) return undefined
+  return getViewportForBounds(
+    { x: x0, y: y0, width: x1 - x0, height: y1 - y0 },
+    size.width,
+    size.height,
+    0.05,
+    1,
+    0.1,
+  )
 }
 
 function nodeHidden(scene: Scene, id: string): boolean {
