@@ -1,14 +1,18 @@
 /**
- * The editor's second open runs from V8's code cache (docs/decisions/0013-web-startup-code.md):
- * after the first open, once the service worker has cached the app, the page runs the app's
- * chunks once from that cache in a hidden frame, which fetches nothing but those chunks; the next
- * open then compiles the app chunk from a code cache instead of from source, as a Chromium trace
- * shows (`v8.compileModule` with `consumedCacheSize`).
+ * How the editor opens a pipeline it has opened before.
+ *
+ * It runs from V8's code cache (docs/decisions/0013-web-startup-code.md): after the first open,
+ * once the service worker has cached the app, the page runs the app's chunks once from that cache
+ * in a hidden frame, which fetches nothing but those chunks; the next open then compiles the app
+ * chunk from a code cache instead of from source, as a Chromium trace shows (`v8.compileModule`
+ * with `consumedCacheSize`).
+ *
+ * Its canvas starts at the viewport it keeps (docs/decisions/0016-web-open-path.md).
  */
 import type { CDPSession, Page, Request } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { users } from './harness/api.js'
-import { openPipeline, signIn } from './harness/app.js'
+import { expectStatus, openPipeline, signIn } from './harness/app.js'
 import { openDevice } from './harness/browser.js'
 import type { Device } from './harness/browser.js'
 import { twoSteps } from './harness/fixtures.js'
@@ -63,6 +67,38 @@ describe('startup', () => {
     try {
       await signIn(ada, server, adminAccount.email, adminAccount.password)
       await firstAndSecondOpen(ada.page)
+    } finally {
+      await ada.dispose()
+    }
+  })
+
+  it('shows a reopened pipeline where it stays: the canvas does not move after its first nodes appear', async () => {
+    const ada: Device = await openDevice()
+    try {
+      await signIn(ada, server, adminAccount.email, adminAccount.password)
+      await openPipeline(ada.page, server, id)
+      await expectStatus(ada.page, 'saved')
+      await ada.page.goto('about:blank')
+      // Every viewport transform the canvas shows from the moment its first step node is in the
+      // page (a MutationObserver sees each change before it is painted).
+      await ada.page.addInitScript(() => {
+        const seen: string[] = []
+        ;(window as unknown as { __viewports: string[] }).__viewports = seen
+        new MutationObserver(() => {
+          if (!document.querySelector('[data-testid^="step-node-"]')) return
+          const t =
+            document.querySelector<HTMLElement>('.react-flow__viewport')?.style.transform ?? ''
+          if (seen[seen.length - 1] !== t) seen.push(t)
+        }).observe(document, { subtree: true, childList: true, attributes: true })
+      })
+      await openPipeline(ada.page, server, id)
+      await ada.page.locator('[data-testid^="step-node-"]').first().waitFor()
+      await expectStatus(ada.page, 'saved')
+      const viewports = await ada.page.evaluate(
+        () => (window as unknown as { __viewports: string[] }).__viewports,
+      )
+      expect(viewports).toHaveLength(1)
+      expect(viewports[0]).toMatch(/^translate\(/)
     } finally {
       await ada.dispose()
     }
