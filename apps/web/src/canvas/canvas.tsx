@@ -32,6 +32,7 @@ import {
   type Viewport,
 } from '@xyflow/react'
 import { setStepPosition, stepCatalogue, type StepPlace } from '@weft/core'
+import { whenIdle } from '../app/when-idle'
 import { isTextInput, useRegisterCommands, type EditorCommand } from '../editor/commands'
 import type { EditorSession } from '../editor/session'
 import { getClipboard, setClipboard, stepsFromText, stepsToText } from './clipboard'
@@ -529,6 +530,9 @@ function CanvasInner({ session, selection, onSelect, ref, libraryOpen }: CanvasP
   useEffect(() => {
     performance.mark('weft:canvas-mounted')
   }, [])
+  // The minimap draws every node (it does not cull): it comes once the canvas is on screen.
+  const [overview, setOverview] = useState(false)
+  useEffect(() => whenIdle(() => setOverview(true)), [])
   const hasNodes = nodes.length > 0
   useEffect(() => {
     if (fitted.current || !hasNodes) return
@@ -767,7 +771,9 @@ function CanvasInner({ session, selection, onSelect, ref, libraryOpen }: CanvasP
               aria-label="Pipeline canvas"
             >
               <Background variant={BackgroundVariant.Dots} gap={24} size={1} />
-              <MiniMap pannable zoomable nodeClassName={minimapClass} ariaLabel="Minimap" />
+              {overview ? (
+                <MiniMap pannable zoomable nodeClassName={minimapClass} ariaLabel="Minimap" />
+              ) : null}
               <Controls showInteractive={false} aria-label="Canvas controls">
                 {!readOnly ? (
                   <ControlButton

@@ -263,6 +263,13 @@ export class FlowNodeBuilder {
           data,
           width: size.width,
           height: size.height,
+          // The size the node is drawn at, given as already measured: React Flow then has nothing
+          // to learn when it first observes the node (its handles are given too), so showing a
+          // node costs no second render (docs/decisions/0016-web-open-path.md).
+          measured:
+            prev?.measured?.width === size.width && prev.measured.height === size.height
+              ? prev.measured
+              : { width: size.width, height: size.height },
           handles:
             prev && prev.width === size.width && prev.height === size.height && prev.type === kind
               ? prev.handles!

@@ -11,6 +11,7 @@ import type { XY } from './layout'
 import { deriveModel, isRecord, type CanvasModel } from './model'
 import { readPositions } from './ops'
 import { docStore, type DocStore } from '../collab/doc-store'
+import { transactionCount } from '../collab/transaction-count'
 
 /** The canvas model, re-derived after transactions that touch more than layout and notes. */
 export function modelStore(doc: Y.Doc): DocStore<CanvasModel> {
@@ -26,6 +27,7 @@ export function useModel(doc: Y.Doc): CanvasModel {
 /** The shared layout map as positions; only changed keys are copied on each change. */
 export function usePositions(doc: Y.Doc): ReadonlyMap<string, XY> {
   const store = useMemo(() => {
+    let seen = transactionCount(doc)
     let positions: ReadonlyMap<string, XY> = readPositions(doc)
     const map = doc.getMap<unknown>(docKeys.layout)
     const listeners = new Set<() => void>()
@@ -44,13 +46,18 @@ export function usePositions(doc: Y.Doc): ReadonlyMap<string, XY> {
     return {
       subscribe(l: () => void) {
         if (listeners.size === 0) {
-          positions = readPositions(doc)
+          // Re-read only if the document changed while nobody listened (see doc-store.ts): a new
+          // map for the same positions would render the canvas once more for nothing.
+          if (transactionCount(doc) !== seen) positions = readPositions(doc)
           map.observe(onChange)
         }
         listeners.add(l)
         return () => {
           listeners.delete(l)
-          if (listeners.size === 0) map.unobserve(onChange)
+          if (listeners.size === 0) {
+            map.unobserve(onChange)
+            seen = transactionCount(doc)
+          }
         }
       },
       get: () => positions,

@@ -44,7 +44,8 @@ const NO_MARKS: RemoteMarks = { selections: new Map(), drags: new Map() }
 export function useRemoteMarks(awareness: Awareness): RemoteMarks {
   const [marks, setMarks] = useState<RemoteMarks>(NO_MARKS)
   useEffect(() => {
-    let key = ''
+    // What NO_MARKS shows (nobody else): the first read changes nothing while one is alone.
+    let key = '[]'
     const read = () => {
       const list = remotes(awareness)
       const next = JSON.stringify(

@@ -3,7 +3,7 @@
  * canvas in the centre, the YAML pane as a toggleable split, the inspector on the right, and at
  * tablet widths one pane at a time behind tabs.
  */
-import { exportYaml } from '@weft/core'
+import { docKeys, exportYaml } from '@weft/core'
 import {
   memo,
   startTransition,
@@ -21,8 +21,10 @@ import { api, ApiError } from '../api/client.js'
 import { takePreloaded, takeSettled } from '../api/preload.js'
 import type { Me, PipelineMeta } from '../api/client.js'
 import { useMediaQuery } from '../app/use-media-query.js'
+import { whenIdle } from '../app/when-idle.js'
 import { Avatars } from '../collab/avatars.js'
 import { closeCodes, PipelineConnection } from '../collab/connection.js'
+import { docStore } from '../collab/doc-store.js'
 import type { ConnectionState } from '../collab/connection.js'
 import { publishLocalUser } from '../collab/presence.js'
 import { StatusChip } from '../collab/status-chip.js'
@@ -234,19 +236,24 @@ function metaProblem(error: ApiError): string {
 
 /** workflow.name, kept current as the document changes (here or elsewhere). */
 function useLiveName(doc: Y.Doc | undefined): string | undefined {
-  const [name, setName] = useState<string>()
-  useEffect(() => {
-    if (!doc) return
-    const read = () => {
-      const wf = doc.getMap('root').get('workflow') as Y.Map<unknown> | undefined
-      const n = wf && typeof wf.get === 'function' ? wf.get('name') : undefined
-      setName(typeof n === 'string' && n ? n : typeof n === 'object' && n ? String(n) : undefined)
-    }
-    read()
-    doc.on('update', read)
-    return () => doc.off('update', read)
-  }, [doc])
-  return name
+  const store = useMemo(
+    () =>
+      doc &&
+      docStore(doc, {
+        read: workflowName,
+        touches: (top) => top === doc.getMap(docKeys.root),
+      }),
+    [doc],
+  )
+  return useSyncExternalStore(store?.subscribe ?? noopSubscribe, store?.get ?? noName)
+}
+
+const noName = (): string | undefined => undefined
+
+function workflowName(doc: Y.Doc): string | undefined {
+  const wf = doc.getMap(docKeys.root).get('workflow') as Y.Map<unknown> | undefined
+  const n = wf && typeof wf.get === 'function' ? wf.get('name') : undefined
+  return typeof n === 'string' && n ? n : typeof n === 'object' && n ? String(n) : undefined
 }
 
 function EditorLayout({
@@ -580,24 +587,6 @@ const LazyInspector = memo(function LazyInspector(props: Parameters<typeof Inspe
     </Suspense>
   )
 })
-
-/**
- * Runs `fn` when the main thread is idle after the next frame (within a second at most);
- * returns a cancel function.
- */
-function whenIdle(fn: () => void): () => void {
-  let idle: number | undefined
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const frame = requestAnimationFrame(() => {
-    if (typeof requestIdleCallback === 'function') idle = requestIdleCallback(fn, { timeout: 1000 })
-    else timer = setTimeout(fn, 0)
-  })
-  return () => {
-    cancelAnimationFrame(frame)
-    if (idle !== undefined) cancelIdleCallback(idle)
-    if (timer !== undefined) clearTimeout(timer)
-  }
-}
 
 function ClosedBanner({
   code,
