@@ -97,6 +97,16 @@ describe('doc → React Flow nodes', () => {
     expect(c.filter((n, i) => n !== b[i]).map((n) => n.id)).toEqual([moved])
   })
 
+  it('gives each node as already measured at the size it is drawn, with its handles', () => {
+    // React Flow then has nothing to update when it first observes a node on screen.
+    const { input } = setup()
+    const nodes = new FlowNodeBuilder().build(input)
+    for (const n of nodes) {
+      expect(n.measured).toEqual({ width: n.width, height: n.height })
+      expect(n.handles?.length).toBeGreaterThan(0)
+    }
+  })
+
   it('marks documented-only step types', () => {
     const doc = docFrom(`workflow:
   name: x

@@ -1,7 +1,8 @@
+import { setStepPosition } from '@weft/core'
 import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
-import { docFrom, RESEARCH_YAML } from './fixtures'
-import { modelStore } from './hooks'
+import { docFrom, idOf, RESEARCH_YAML } from './fixtures'
+import { modelStore, positionsStore } from './hooks'
 
 /** The server's first sync on a cold open: the whole pipeline arrives in one update. */
 function firstSync(into: Y.Doc): void {
@@ -39,5 +40,27 @@ describe('modelStore', () => {
     expect(store.get().nodes.length).toBeGreaterThan(0)
     doc.getMap('root').set('x', 1)
     expect(calls).toBe(1)
+  })
+})
+
+describe('positionsStore', () => {
+  it('keeps the same positions when nothing happened before the subscribe', () => {
+    const doc = docFrom(RESEARCH_YAML)
+    setStepPosition(doc, idOf(doc, 'collect'), { x: 10, y: 20 })
+    const store = positionsStore(doc)
+    const first = store.get()
+    const unsubscribe = store.subscribe(() => {})
+    expect(store.get()).toBe(first)
+    unsubscribe()
+  })
+
+  it('sees a position set between the first read and the subscribe', () => {
+    const doc = docFrom(RESEARCH_YAML)
+    const store = positionsStore(doc)
+    expect(store.get().size).toBe(0)
+    setStepPosition(doc, idOf(doc, 'collect'), { x: 10, y: 20 })
+    const unsubscribe = store.subscribe(() => {})
+    expect(store.get().get(idOf(doc, 'collect'))).toEqual({ x: 10, y: 20 })
+    unsubscribe()
   })
 })

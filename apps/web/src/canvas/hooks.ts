@@ -25,44 +25,46 @@ export function useModel(doc: Y.Doc): CanvasModel {
 }
 
 /** The shared layout map as positions; only changed keys are copied on each change. */
-export function usePositions(doc: Y.Doc): ReadonlyMap<string, XY> {
-  const store = useMemo(() => {
-    let seen = transactionCount(doc)
-    let positions: ReadonlyMap<string, XY> = readPositions(doc)
-    const map = doc.getMap<unknown>(docKeys.layout)
-    const listeners = new Set<() => void>()
-    const onChange = (e: Y.YMapEvent<unknown>) => {
-      const next = new Map(positions)
-      for (const k of e.keysChanged) {
-        const v = map.get(k)
-        if (isRecord(v) && typeof v.x === 'number' && typeof v.y === 'number') {
-          const old = next.get(k)
-          if (!old || old.x !== v.x || old.y !== v.y) next.set(k, { x: v.x, y: v.y })
-        } else next.delete(k)
+export function positionsStore(doc: Y.Doc): DocStore<ReadonlyMap<string, XY>> {
+  let seen = transactionCount(doc)
+  let positions: ReadonlyMap<string, XY> = readPositions(doc)
+  const map = doc.getMap<unknown>(docKeys.layout)
+  const listeners = new Set<() => void>()
+  const onChange = (e: Y.YMapEvent<unknown>) => {
+    const next = new Map(positions)
+    for (const k of e.keysChanged) {
+      const v = map.get(k)
+      if (isRecord(v) && typeof v.x === 'number' && typeof v.y === 'number') {
+        const old = next.get(k)
+        if (!old || old.x !== v.x || old.y !== v.y) next.set(k, { x: v.x, y: v.y })
+      } else next.delete(k)
+    }
+    positions = next
+    for (const l of listeners) l()
+  }
+  return {
+    subscribe(l: () => void) {
+      if (listeners.size === 0) {
+        // Re-read only if the document changed while nobody listened (see doc-store.ts): a new
+        // map for the same positions would render the canvas once more for nothing.
+        if (transactionCount(doc) !== seen) positions = readPositions(doc)
+        map.observe(onChange)
       }
-      positions = next
-      for (const l of listeners) l()
-    }
-    return {
-      subscribe(l: () => void) {
+      listeners.add(l)
+      return () => {
+        listeners.delete(l)
         if (listeners.size === 0) {
-          // Re-read only if the document changed while nobody listened (see doc-store.ts): a new
-          // map for the same positions would render the canvas once more for nothing.
-          if (transactionCount(doc) !== seen) positions = readPositions(doc)
-          map.observe(onChange)
+          map.unobserve(onChange)
+          seen = transactionCount(doc)
         }
-        listeners.add(l)
-        return () => {
-          listeners.delete(l)
-          if (listeners.size === 0) {
-            map.unobserve(onChange)
-            seen = transactionCount(doc)
-          }
-        }
-      },
-      get: () => positions,
-    }
-  }, [doc])
+      }
+    },
+    get: () => positions,
+  }
+}
+
+export function usePositions(doc: Y.Doc): ReadonlyMap<string, XY> {
+  const store = useMemo(() => positionsStore(doc), [doc])
   return useSyncExternalStore(store.subscribe, store.get)
 }
 
