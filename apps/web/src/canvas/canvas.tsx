@@ -365,11 +365,7 @@ function CanvasInner({ session, selection, onSelect, ref, libraryOpen }: CanvasP
       : { parentId: '' }
   }, [])
 
-  /**
-   * Fits the viewport to `ids` (default: everything visible). Computed from the scene rather
-   * than React Flow's fitView, which only counts nodes it has rendered (with culling on, the
-   * ones already in view). False when there is nothing to fit yet, or the pane has no size.
-   */
+  /** Fits the viewport to `ids` (see viewportToFit); false while there is nothing to fit. */
   const fitTo = useCallback(
     (ids: readonly string[] | undefined, duration: number): boolean => {
       const v = viewportToFit(latest.current.scene, ids, paneSizeOf(wrapper.current))
