@@ -15,8 +15,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { admin, startServer } from '../e2e/harness/server.js'
 import type { TestServer } from '../e2e/harness/server.js'
 import { generatePipeline } from './generate.js'
-import { firstPage, launchBrowser, ms, signedInContext, summarize, TokenClient } from './lib.js'
-import { afterFirstOpen, measureOpen, openContext } from './open.js'
+import { firstPage, launchBrowser, ms, summarize, TokenClient } from './lib.js'
+import { afterFirstOpen, measureOpen, openContext, openOnceAndSave } from './open.js'
 
 const dirA = process.env.BENCH_AB_DIR
 const runs = Number(process.env.BENCH_AB_RUNS ?? 12)
@@ -35,17 +35,7 @@ describe.skipIf(!dirA)('A/B of two builds', () => {
       v.server = await startServer(i === 0 ? { env: { WEFT_WEB_DIR: dirA } } : {})
       const api = await TokenClient.signIn(v.server.url, admin.email, admin.password)
       v.url = `${v.server.url}/#/p/${await api.createPipeline(generatePipeline(steps))}`
-      // Opened once and saved, like any pipeline opened before (positions written).
-      const context = await signedInContext(browser, v.server.url, admin.email, admin.password)
-      const page = await firstPage(context)
-      await page.goto(v.url)
-      await page.locator('[data-testid="step-node-step_0000"]').waitFor({ timeout: 60_000 })
-      await page.waitForFunction(
-        () => document.querySelector('.status-chip')?.getAttribute('data-status') === 'saved',
-        undefined,
-        { timeout: 60_000 },
-      )
-      await context.close()
+      await openOnceAndSave(browser, v.server.url, admin, v.url)
     }
   })
 

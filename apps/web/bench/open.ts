@@ -4,7 +4,30 @@
  * been painted, shows it selected. Shared by web.bench.test.ts and trace.bench.test.ts.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { signedInContext } from './lib.js'
+import { firstPage, signedInContext } from './lib.js'
+
+/**
+ * Opens the pipeline at `url` once in a context of its own and waits until it is saved, as for
+ * any pipeline opened before: the first open of an imported pipeline places its steps and writes
+ * the positions to the document.
+ */
+export async function openOnceAndSave(
+  browser: Browser,
+  base: string,
+  user: { email: string; password: string },
+  url: string,
+): Promise<void> {
+  const context = await signedInContext(browser, base, user.email, user.password)
+  const page = await firstPage(context)
+  await page.goto(url)
+  await page.locator('[data-testid="step-node-step_0000"]').waitFor({ timeout: 60_000 })
+  await page.waitForFunction(
+    () => document.querySelector('.status-chip')?.getAttribute('data-status') === 'saved',
+    undefined,
+    { timeout: 60_000 },
+  )
+  await context.close()
+}
 
 /** What openProbe records in the page (performance.now() times). */
 interface Marks {

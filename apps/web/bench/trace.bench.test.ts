@@ -19,8 +19,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { admin, startServer } from '../e2e/harness/server.js'
 import type { TestServer } from '../e2e/harness/server.js'
 import { generatePipeline } from './generate.js'
-import { firstPage, launchBrowser, ms, signedInContext, summarize, TokenClient } from './lib.js'
-import { afterFirstOpen, measureOpen, openContext } from './open.js'
+import { firstPage, launchBrowser, ms, summarize, TokenClient } from './lib.js'
+import { afterFirstOpen, measureOpen, openContext, openOnceAndSave } from './open.js'
 import type { Open } from './open.js'
 import { startProfile, stopProfile } from './profile.js'
 
@@ -64,16 +64,7 @@ describe.skipIf(!process.env.BENCH_TRACE)('trace of an open', () => {
     const id = await api.createPipeline(generatePipeline(steps))
     url = `${server.url}/#/p/${id}`
     browser = await launchBrowser()
-    // Opened and saved once, as in web.bench.test.ts (the first open places the steps).
-    const context = await signedInContext(browser, server.url, admin.email, admin.password)
-    const page = await firstPage(context)
-    await page.goto(url)
-    await page.waitForFunction(
-      () => document.querySelector('.status-chip')?.getAttribute('data-status') === 'saved',
-      undefined,
-      { timeout: 60_000 },
-    )
-    await context.close()
+    await openOnceAndSave(browser, server.url, admin, url)
   })
 
   afterAll(async () => {

@@ -32,7 +32,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { admin, startServer } from '../e2e/harness/server.js'
 import type { TestServer } from '../e2e/harness/server.js'
 import { generatePipeline } from './generate.js'
-import { afterFirstOpen, measureOpen, openContext, openStats } from './open.js'
+import { afterFirstOpen, measureOpen, openContext, openOnceAndSave, openStats } from './open.js'
 import type { Open } from './open.js'
 import {
   describeMachine,
@@ -82,18 +82,8 @@ beforeAll(async () => {
   browser = await launchBrowser()
   // Open each pipeline once and let it save, as any pipeline that has been opened before: the first
   // open of an imported pipeline places its steps and writes the positions to the document.
-  for (const steps of [100, 1000]) {
-    const context = await signedInContext(browser, server.url, admin.email, admin.password)
-    const page = await firstPage(context)
-    await page.goto(pipelineUrl(steps))
-    await page.locator('[data-testid="step-node-step_0000"]').waitFor({ timeout: 60_000 })
-    await page.waitForFunction(
-      () => document.querySelector('.status-chip')?.getAttribute('data-status') === 'saved',
-      undefined,
-      { timeout: 60_000 },
-    )
-    await context.close()
-  }
+  for (const steps of [100, 1000])
+    await openOnceAndSave(browser, server.url, admin, pipelineUrl(steps))
   // Keep both documents loaded on the server for the whole run: a third client holds a bare
   // socket to each. Without it the relay unloads an idle document after WEFT_EVICT_AFTER_MS and
   // the next connection to it livelocks the server (Relay.evict leaves a settled promise in
