@@ -85,10 +85,10 @@ beforeAll(async () => {
   for (const steps of [100, 1000])
     await openOnceAndSave(browser, server.url, admin, pipelineUrl(steps))
   // Keep both documents loaded on the server for the whole run: a third client holds a bare
-  // socket to each. Without it the relay unloads an idle document after WEFT_EVICT_AFTER_MS and
-  // the next connection to it livelocks the server (Relay.evict leaves a settled promise in
-  // `unloading` when there was nothing to compact, and Relay.acquire awaits it in a loop). So these
-  // figures do not include the server loading a document from storage.
+  // socket to each, so the relay never unloads one between opens, and these figures do not
+  // include the server loading a document from storage. (This first worked around a server bug,
+  // since fixed, where loading a document again after an unload spun the relay; see
+  // docs/benchmarks.md.)
   keeper = await signedInContext(browser, server.url, admin.email, admin.password)
   const kp = await firstPage(keeper)
   await kp.goto(`${server.url}/api/me`)
